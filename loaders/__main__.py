@@ -1,0 +1,5 @@
+import sys
+
+from loaders.run import main
+
+sys.exit(main())

@@ -1,0 +1,185 @@
+"""The shop's MySQL database → raw.mysql__*: incremental by `updated_at`, merged on `id`.
+
+Reads are plain InnoDB consistent reads (no locks) in a READ COMMITTED, READ ONLY session,
+streamed in chunks with the pyarrow backend. Order lines follow their orders: whenever an
+order or any of its lines changed, all of its current lines are re-read and replace the old
+ones (merge_key `zakaz_id`), because edited orders delete and re-insert lines with new ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import dlt
+import sqlalchemy as sa
+from dlt.sources import DltResource
+from dlt.sources.sql_database import sql_table
+
+from loaders.common.errors import ActionableError
+
+LINES_TABLE = "zakazy_tovary"
+# Above this many changed orders one full scan beats many IN (...) lookups.
+FULL_RELOAD_THRESHOLD = 200_000
+IN_LIST_SIZE = 10_000
+
+MONEY: dict[str, Any] = {"data_type": "decimal", "precision": 12, "scale": 2}
+# DECIMAL(12,2) as declared; SQLite reflection and arrow inference would narrow it to the data
+MONEY_COLUMNS = {"tovary": {"price": MONEY}, "zakazy": {"delivery_cost": MONEY}}
+
+LINE_COLUMNS: dict[str, dict[str, Any]] = {
+    "id": {"data_type": "bigint", "nullable": False},
+    "zakaz_id": {"data_type": "bigint", "nullable": False},
+    "tovar_id": {"data_type": "bigint", "nullable": False},
+    "quantity": {"data_type": "bigint", "nullable": False},
+    "price": {**MONEY, "nullable": False},
+    "updated_at": {"data_type": "timestamp", "nullable": False},
+}
+
+
+def create_shop_engine(url: str) -> sa.Engine:
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "mysql":
+
+        @sa.event.listens_for(engine, "connect")
+        def _read_only_session(dbapi_conn: Any, _record: Any) -> None:
+            # never lock production: snapshot reads only, and the session cannot write
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+
+    return engine
+
+
+class ShopDatabaseUnreachable(ActionableError):
+    pass
+
+
+def check_reachable(engine: sa.Engine) -> None:
+    """Fail fast, in words a person can act on, before dlt starts a load package."""
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as error:
+        where = f"{engine.url.host}:{engine.url.port or 3306}" if engine.url.host else engine.url
+        reason = str(error.orig).strip() if error.orig else str(error)
+        raise ShopDatabaseUnreachable(
+            f"cannot connect to the shop database at {where} ({reason}); "
+            "check SHOP_DB_URL and that the server is up"
+        ) from None
+
+
+def _bigint_integers(sql_type: Any) -> Any:
+    # INT/TINYINT UNSIGNED would otherwise land as narrow signed ClickHouse types
+    return sa.BigInteger if isinstance(sql_type, sa.Integer) else None
+
+
+def _birthday_as_text(table: sa.Table) -> None:
+    # '0000-00-00' is no date in Python or Arrow: land the text, dbt decides what it means
+    if "birthday" in table.c:
+        table.c.birthday.type = sa.String(10)
+
+
+def _select_birthday_as_text(query: sa.Select[Any], table: sa.Table) -> sa.Select[Any]:
+    if "birthday" not in table.c:
+        return query
+    columns = [
+        sa.cast(column, sa.String(10)).label("birthday") if column.name == "birthday" else column
+        for column in table.c
+    ]
+    return query.with_only_columns(*columns)
+
+
+def _table(engine: sa.Engine, name: str, chunk_size: int, **kwargs: Any) -> DltResource:
+    return sql_table(
+        credentials=engine,
+        table=name,
+        chunk_size=chunk_size,
+        backend="pyarrow",
+        reflection_level="full_with_precision",
+        type_adapter_callback=_bigint_integers,
+        table_adapter_callback=_birthday_as_text,
+        query_adapter_callback=_select_birthday_as_text,
+        **kwargs,
+    )
+
+
+# Typed lightweight tables, so SQLite's text datetimes come back as datetimes too.
+_orders = sa.table("zakazy", sa.column("id", sa.BigInteger), sa.column("updated_at", sa.DateTime))
+_lines = sa.table(
+    LINES_TABLE, sa.column("zakaz_id", sa.BigInteger), sa.column("updated_at", sa.DateTime)
+)
+
+
+def _last_change(conn: sa.Connection) -> datetime | None:
+    marks = [
+        conn.execute(sa.select(sa.func.max(t.c.updated_at))).scalar() for t in (_orders, _lines)
+    ]
+    return max((m for m in marks if m is not None), default=None)
+
+
+def _changed_order_ids(conn: sa.Connection, since: datetime) -> list[int]:
+    changed = sa.union(
+        sa.select(_orders.c.id).where(_orders.c.updated_at >= since),
+        sa.select(_lines.c.zakaz_id).where(_lines.c.updated_at >= since),
+    )
+    return sorted(row[0] for row in conn.execute(changed))
+
+
+def _lines_of(engine: sa.Engine, chunk_size: int, order_ids: Sequence[int] | None) -> Iterator[Any]:
+    def only_these_orders(query: sa.Select[Any], table: sa.Table) -> sa.Select[Any]:
+        return query if order_ids is None else query.where(table.c.zakaz_id.in_(order_ids))
+
+    yield from sql_table(
+        credentials=engine,
+        table=LINES_TABLE,
+        chunk_size=chunk_size,
+        backend="pyarrow",
+        reflection_level="full_with_precision",
+        type_adapter_callback=_bigint_integers,
+        query_adapter_callback=only_these_orders,
+    )
+
+
+@dlt.resource(
+    name=LINES_TABLE,
+    primary_key="id",
+    merge_key="zakaz_id",
+    write_disposition="merge",
+    columns=LINE_COLUMNS,
+)
+def order_lines(engine: sa.Engine, chunk_size: int) -> Iterator[Any]:
+    """All current lines of every order that changed (or had a line change) since last run."""
+    state = dlt.current.resource_state()
+    since = state.get("changed_since")
+    with engine.connect() as conn:
+        # taken before reading, so a change made during this run is read again next run
+        last_change = _last_change(conn)
+        order_ids = (
+            None if since is None else _changed_order_ids(conn, datetime.fromisoformat(since))
+        )
+    if order_ids is None or len(order_ids) > FULL_RELOAD_THRESHOLD:
+        yield from _lines_of(engine, chunk_size, None)
+    else:
+        for start in range(0, len(order_ids), IN_LIST_SIZE):
+            yield from _lines_of(engine, chunk_size, order_ids[start : start + IN_LIST_SIZE])
+    if last_change is not None:
+        state["changed_since"] = last_change.isoformat()
+
+
+@dlt.source(name="mysql", max_table_nesting=0)
+def shop_database(engine: sa.Engine, chunk_size: int = 50_000) -> list[DltResource]:
+    """Five resources, one per shop table; land in raw.mysql__<table>."""
+    merged = {"write_disposition": "merge", "primary_key": "id"}
+    return [
+        # a few dozen rows and no updated_at: re-read whole every run
+        _table(engine, "cities", chunk_size).apply_hints(**merged),
+        *(
+            _table(
+                engine, name, chunk_size, incremental=dlt.sources.incremental("updated_at")
+            ).apply_hints(columns=MONEY_COLUMNS.get(name), **merged)
+            for name in ("users", "tovary", "zakazy")
+        ),
+        order_lines(engine, chunk_size),
+    ]

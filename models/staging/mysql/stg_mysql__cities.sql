@@ -1,0 +1,28 @@
+with
+
+source as (
+    select * from {{ source('mysql', 'cities') }}
+),
+
+-- cities has no updated_at: the row of the latest load wins.
+deduplicated as (
+    select *
+    from source
+    order by id asc, {{ dlt_load_id('_dlt_load_id') }} desc
+    limit 1 by id
+),
+
+renamed as (
+    select
+        -- ids
+        cast(id as UInt32) as city_id,
+
+        -- strings
+        {{ clean_category('name') }} as city_name,
+
+        -- load metadata
+        {{ dlt_load_id('_dlt_load_id') }} as dlt_load_id
+    from deduplicated
+)
+
+select * from renamed

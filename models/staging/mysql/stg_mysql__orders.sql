@@ -1,0 +1,41 @@
+with
+
+source as (
+    select * from {{ source('mysql', 'zakazy') }}
+),
+
+deduplicated as (
+    select *
+    from source
+    order by id asc, updated_at desc, {{ dlt_load_id('_dlt_load_id') }} desc
+    limit 1 by id
+),
+
+renamed as (
+    select
+        -- ids
+        cast(id as UInt32) as order_id,
+        cast(user_id as UInt32) as user_id,
+        cast(delivery_city_id as Nullable(UInt32)) as delivery_city_id,
+
+        -- strings
+        coalesce({{ clean_category('payment_method') }}, 'unknown') as payment_method,
+        {{ clean_text('utm_source') }} as utm_source,
+        {{ clean_text('utm_medium') }} as utm_medium,
+        {{ clean_text('utm_campaign') }} as utm_campaign,
+        {{ clean_text('utm_content') }} as utm_content,
+
+        -- numerics
+        cast(status as UInt8) as status,
+        cast(delivery_cost as Decimal(18, 2)) as delivery_cost,
+
+        -- timestamps
+        {{ msk_datetime('created_at') }} as created_at,
+        {{ msk_datetime('updated_at') }} as updated_at,
+
+        -- load metadata
+        {{ dlt_load_id('_dlt_load_id') }} as dlt_load_id
+    from deduplicated
+)
+
+select * from renamed

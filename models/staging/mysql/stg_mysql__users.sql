@@ -1,0 +1,39 @@
+with
+
+source as (
+    select * from {{ source('mysql', 'users') }}
+),
+
+deduplicated as (
+    select *
+    from source
+    order by id asc, updated_at desc, {{ dlt_load_id('_dlt_load_id') }} desc
+    limit 1 by id
+),
+
+renamed as (
+    select
+        -- ids
+        cast(id as UInt32) as user_id,
+        cast(vk_id as Nullable(UInt64)) as vk_id,
+
+        -- strings
+        {{ clean_text('email') }} as email,
+        {{ clean_text('phone') }} as phone,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        {{ clean_category('gender') }} as gender,
+        -- raw text ('1990-05-01', '0000-00-00' or NULL): parsed in int_users_profiled,
+        -- because the rule depends on as_of_date
+        {{ clean_text('birthday') }} as birthday_text,
+
+        -- timestamps
+        {{ msk_datetime('created_at') }} as created_at,
+        {{ msk_datetime('updated_at') }} as updated_at,
+
+        -- load metadata
+        {{ dlt_load_id('_dlt_load_id') }} as dlt_load_id
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,17 @@
+"""Shared fixtures: real services, started once per test session and cleaned up after."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests_py.mariadb_server import MariaDBServer
+
+
+@pytest.fixture(scope="session")
+def mariadb() -> Iterator[MariaDBServer]:
+    """A real MariaDB on 127.0.0.1: database `shop`, `admin_url` (all rights) and
+    `readonly_url` (the loader's SELECT-only user)."""
+    with MariaDBServer() as server:
+        yield server
