@@ -304,7 +304,9 @@ def apply_changes(
         engine.dispose()
 
 
-def _apply_changes(conn: Connection, shop: DemoShop, frac: float, now: datetime | None) -> Any:
+def _apply_changes(
+    conn: Connection, shop: DemoShop, frac: float, now: datetime | None
+) -> dict[str, Any]:
     z, zt, users = schema.zakazy, schema.zakazy_tovary, schema.users
 
     def scalar(column: Any) -> Any:
