@@ -61,7 +61,7 @@ test-dbt: setup
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse SHOP_DB_URL=sqlite:///$(CURDIR)/$(TEST_DIR)/shop.sqlite \
 	  DLT_PIPELINES_DIR=$(TEST_DIR)/pipelines $(BIN)/python -m loaders
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/dbt build --target-path $(TEST_DIR)/target
-	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models macros tests analyses
+	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests
 
 lint: setup  ## ruff on the Python code
 	$(BIN)/ruff check loaders tests_py dbt_chdb
