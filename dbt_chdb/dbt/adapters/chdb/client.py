@@ -1,3 +1,4 @@
+import fcntl
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +13,23 @@ from dbt_common.exceptions import DbtRuntimeError
 
 class WarehouseError(RuntimeError):
     """A warehouse URL that cannot be opened, said in one actionable line."""
+
+
+class WarehouseUnreachable(WarehouseError):
+    """A ClickHouse server that did not answer: worth a retry."""
+
+
+def _locked_by_another_process(path: str) -> bool:
+    # ClickHouse flocks <data dir>/status while an engine has the directory open
+    try:
+        with open(Path(path) / "status", "rb") as status:
+            fcntl.flock(status, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(status, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def chdb_path(url: str) -> str | None:
@@ -30,8 +48,8 @@ def open_client(url: str, settings: dict[str, object] | None = None) -> Client:
         Path(path).mkdir(parents=True, exist_ok=True)
         try:
             return clickhouse_connect.get_client(interface="chdb", path=path, settings=settings)
-        except Exception as ex:  # chDB raises plain RuntimeErrors
-            if "Cannot lock file" in str(ex) or "already running" in str(ex):
+        except Exception:  # chDB raises plain RuntimeErrors that do not say why
+            if _locked_by_another_process(path):
                 raise WarehouseError(
                     f"warehouse {path} is in use by another process (a load or a dbt run): "
                     "wait for it to finish, then retry"
@@ -42,7 +60,21 @@ def open_client(url: str, settings: dict[str, object] | None = None) -> Client:
         raise WarehouseError(
             f"WAREHOUSE_URL must start with chdb:, http:// or https://, got {redact_url(url)}"
         )
-    return clickhouse_connect.get_client(dsn=url, settings=settings, query_limit=0)
+    try:
+        # clickhouse-connect reads host, port and credentials from the DSN but not its scheme
+        return clickhouse_connect.get_client(
+            dsn=url, interface=parts.scheme, settings=settings, query_limit=0
+        )
+    except OperationalError as ex:
+        reason = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
+        raise WarehouseUnreachable(
+            f"cannot reach the warehouse at {redact_url(url)} ({redact(reason, url)}); "
+            "check WAREHOUSE_URL and that ClickHouse is up"
+        ) from None
+
+
+def redact(text: str, url: str) -> str:
+    return text.replace(url, redact_url(url))
 
 
 class ChdbClient(ChHttpClient):
@@ -51,8 +83,7 @@ class ChdbClient(ChHttpClient):
     def _create_client(self, credentials: ChdbCredentials) -> Client:  # type: ignore[override]
         try:
             return open_client(credentials.url, settings=self._conn_settings)
+        except WarehouseUnreachable as ex:
+            raise ChRetryableException(str(ex)) from None
         except WarehouseError as ex:
             raise DbtRuntimeError(str(ex)) from None
-        except OperationalError as ex:
-            message = str(ex).replace(credentials.url, redact_url(credentials.url))
-            raise ChRetryableException(message) from ex
