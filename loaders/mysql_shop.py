@@ -24,17 +24,23 @@ LINES_TABLE = "zakazy_tovary"
 FULL_RELOAD_THRESHOLD = 200_000
 IN_LIST_SIZE = 10_000
 
-MONEY: dict[str, Any] = {"data_type": "decimal", "precision": 12, "scale": 2}
-# DECIMAL(12,2) as declared; SQLite reflection and arrow inference would narrow it to the data
-MONEY_COLUMNS = {"tovary": {"price": MONEY}, "zakazy": {"delivery_cost": MONEY}}
 
+def money() -> dict[str, Any]:
+    # a fresh dict each time: dlt writes the column name into the hint it is given
+    return {"data_type": "decimal", "precision": 12, "scale": 2}
+
+
+# DECIMAL(12,2) as declared; SQLite reflection and arrow inference would narrow it to the data
+MONEY_COLUMNS = {"tovary": {"price": money()}, "zakazy": {"delivery_cost": money()}}
+
+# declared up front so the table exists with its types even when no line was read
 LINE_COLUMNS: dict[str, dict[str, Any]] = {
-    "id": {"data_type": "bigint", "nullable": False},
-    "zakaz_id": {"data_type": "bigint", "nullable": False},
-    "tovar_id": {"data_type": "bigint", "nullable": False},
-    "quantity": {"data_type": "bigint", "nullable": False},
-    "price": {**MONEY, "nullable": False},
-    "updated_at": {"data_type": "timestamp", "nullable": False},
+    "id": {"data_type": "bigint"},
+    "zakaz_id": {"data_type": "bigint"},
+    "tovar_id": {"data_type": "bigint"},
+    "quantity": {"data_type": "bigint"},
+    "price": money(),
+    "updated_at": {"data_type": "timestamp"},
 }
 
 

@@ -113,6 +113,16 @@ def test_quirky_values_survive(warehouse: Warehouse, shop: Any) -> None:
     landed = warehouse.query("SELECT count() FROM raw.mysql__users WHERE birthday = '0000-00-00'")
     assert landed[0][0] == zero_dates
 
+    money = warehouse.query(
+        "SELECT table, name, type FROM system.columns WHERE database = 'raw'"
+        " AND name IN ('price', 'delivery_cost') AND table NOT LIKE '%staging%' ORDER BY table"
+    )
+    assert money == [
+        ["mysql__tovary", "price", "Decimal(12, 2)"],
+        ["mysql__zakazy", "delivery_cost", "Decimal(12, 2)"],
+        ["mysql__zakazy_tovary", "price", "Decimal(12, 2)"],
+    ]
+
     cities = mysql_ids(shop.admin_url, "SELECT id FROM cities WHERE name = 'Москва'")
     moscow = warehouse.query("SELECT id FROM raw.mysql__cities WHERE name = 'Москва'")
     assert {row[0] for row in moscow} == cities
