@@ -13,7 +13,7 @@ DEMO_SHOP := demo/shop.sqlite
 TEST_DIR := build/test
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: help setup demo demo-data demo-reset load build test test-py test-dbt lint clean
+.PHONY: help setup demo demo-data demo-reset load build test test-py test-dbt lint clean bench
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -64,8 +64,11 @@ test-dbt: setup
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests
 
 lint: setup  ## ruff on the Python code
-	$(BIN)/ruff check loaders tests_py dbt_chdb
-	$(BIN)/ruff format --check loaders tests_py dbt_chdb
+	$(BIN)/ruff check loaders tests_py dbt_chdb bench
+	$(BIN)/ruff format --check loaders tests_py dbt_chdb bench
+
+bench: setup  ## load + dbt build at SCALE (default 0.1) vs the mysql() floor; JSON in bench/results/
+	$(BIN)/python -m bench --scale $(or $(SCALE),0.1)
 
 clean:  ## remove build output (keeps the venv, the demo shop and the warehouse)
 	rm -rf build target logs

@@ -1,4 +1,8 @@
-"""Print where the warehouse is and what the marts hold (the end of `make demo`)."""
+"""Print where the warehouse is and what the marts hold (the end of `make demo`).
+
+Row counts of every mart, then the segment summary of `loaders.segment_summary`: the last
+full week by sex and age group against the week before, and that week's top 5 products.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import sys
 from dbt.adapters.chdb.client import open_client, redact_url
 
 from loaders.config import Settings
+from loaders.segment_summary import summary_lines
 
 
 def main() -> int:
@@ -16,6 +21,7 @@ def main() -> int:
         tables = client.query(
             "SELECT name, total_rows FROM system.tables WHERE database = 'marts' ORDER BY name"
         ).result_rows
+        segments = summary_lines(client) if tables else []
     finally:
         client.close()
     print(f"warehouse: {redact_url(settings.warehouse_url)}")
@@ -25,6 +31,8 @@ def main() -> int:
     width = max(len(name) for name, _ in tables)
     for name, rows in tables:
         print(f"  marts.{name:<{width}}  {rows or 0:>10,} rows")
+    print()
+    print("\n".join(segments))
     return 0
 
 

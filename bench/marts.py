@@ -1,0 +1,70 @@
+"""Fingerprints of the marts, to prove an incremental night equals a rebuild from scratch.
+
+    python -m bench.marts <warehouse url> <output.json>
+
+runs in a child process (chDB locks the warehouse) and writes, for every table in database
+`marts`, its row count and the sum of each Decimal column (revenue, costs, prices...).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.children import ChildRun, Warehouse, run_child
+
+Fingerprint = dict[str, dict[str, Any]]
+
+
+def fingerprint(warehouse: Warehouse, label: str) -> tuple[ChildRun, Fingerprint]:
+    output = warehouse.root / f"{label}-marts.json"
+    command = [sys.executable, "-m", "bench.marts", warehouse.url, str(output)]
+    run = run_child(f"marts ({label})", command, warehouse.env(), warehouse.root / "marts.log")
+    return run, json.loads(output.read_text())
+
+
+def differences(left: Fingerprint, right: Fingerprint) -> list[str]:
+    """What differs between two fingerprints, one line per difference (empty: equal)."""
+    lines = []
+    for mart in sorted(set(left) | set(right)):
+        if mart not in left or mart not in right:
+            lines.append(f"{mart}: only in {'the rebuild' if mart in right else 'incremental'}")
+        elif left[mart] != right[mart]:
+            lines.append(f"{mart}: incremental {left[mart]} != rebuild {right[mart]}")
+    return lines
+
+
+def _collect(url: str) -> Fingerprint:
+    from dbt.adapters.chdb.client import open_client
+
+    client = open_client(url)
+    try:
+        columns: dict[str, list[str]] = {}
+        for table, column, type_ in client.query(
+            "SELECT table, name, type FROM system.columns WHERE database = 'marts'"
+            " ORDER BY table, position"
+        ).result_rows:
+            columns.setdefault(table, [])
+            if "Decimal" in type_:
+                columns[table].append(column)
+        result: Fingerprint = {}
+        for table, decimals in columns.items():
+            sums = ", ".join(f"toString(sum(`{c}`))" for c in decimals)
+            row = client.query(
+                f"SELECT count(){', ' + sums if sums else ''} FROM marts.`{table}`"
+            ).result_rows[0]
+            result[table] = {"rows": int(row[0]), "sums": dict(zip(decimals, row[1:], strict=True))}
+        return result
+    finally:
+        client.close()
+
+
+def main(argv: list[str]) -> None:
+    url, output = argv
+    Path(output).write_text(json.dumps(_collect(url), indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,124 @@
+-- Sales metrics per (period_grain, period_start, dimension, dimension_value), marts.md.
+-- One pass over fct_orders: each order is ARRAY JOINed to its three periods (day, ISO week,
+-- month) and to its segments ('all' plus one value per dimension of the var
+-- segment_dimensions), then grouped once. The previous period comes from a window whose frame
+-- is the row of the same grain/segment with period number n - 1 (RANGE 1 PRECEDING), so a
+-- period without orders in between gives 0, not the row before.
+with
+
+orders as (
+    select
+        order_id,
+        user_id,
+        order_date,
+        revenue,
+        items_count,
+        units,
+        user_order_seq{{ segment_columns('fct_orders') }}
+    from {{ ref('fct_orders') }}
+),
+
+users as (
+    select
+        user_id{{ segment_columns('dim_users') }}
+    from {{ ref('dim_users') }}
+),
+
+orders_segmented as (
+    select
+        orders.user_id as user_id,
+        orders.order_date as order_date,
+        orders.revenue as revenue,
+        orders.items_count as items_count,
+        orders.units as units,
+        orders.user_order_seq as user_order_seq,
+        {{ segments_array('orders', 'users') }} as segments
+    from orders
+    left join users
+        on orders.user_id = users.user_id
+),
+
+orders_exploded as (
+    select
+        user_id,
+        revenue,
+        items_count,
+        units,
+        user_order_seq,
+        period_grain,
+        period_start,
+        segment.1 as dimension,
+        segment.2 as dimension_value
+    from orders_segmented
+    array join
+        {{ period_grains('order_date') }}
+    array join segments as segment
+),
+
+aggregated as (
+    select
+        period_grain,
+        period_start,
+        dimension,
+        dimension_value,
+        count() as orders,
+        uniqExact(user_id) as buyers,
+        uniqExactIf(user_id, user_order_seq = 1) as new_buyers,
+        uniqExactIf(user_id, user_order_seq > 1) as repeat_buyers,
+        sum(revenue) as revenue,
+        sum(units) as units,
+        sum(items_count) as items,
+        {{ period_number('period_grain', 'period_start') }} as period_number
+    from orders_exploded
+    group by
+        period_grain,
+        period_start,
+        dimension,
+        dimension_value
+),
+
+compared as (
+    select
+        *,
+        sum(orders) over previous_period as prev_orders,
+        sum(buyers) over previous_period as prev_buyers,
+        sum(revenue) over previous_period as prev_revenue
+    from aggregated
+    window previous_period as (
+        partition by period_grain, dimension, dimension_value
+        order by period_number asc
+        range between 1 preceding and 1 preceding
+    )
+),
+
+final as (
+    select
+        cast(period_grain as LowCardinality(String)) as period_grain,
+        cast(period_start as Date) as period_start,
+        cast({{ period_end('period_grain', 'period_start') }} as Date) as period_end,
+        cast(dimension as LowCardinality(String)) as dimension,
+        cast(dimension_value as LowCardinality(String)) as dimension_value,
+        cast(orders as UInt64) as orders,
+        cast(buyers as UInt64) as buyers,
+        cast(new_buyers as UInt64) as new_buyers,
+        cast(repeat_buyers as UInt64) as repeat_buyers,
+        cast(repeat_buyers / buyers as Float64) as repeat_rate,
+        cast(revenue as Decimal(18, 2)) as revenue,
+        cast(units as UInt64) as units,
+        -- rubles rounded half away from zero (a plain Decimal division would truncate)
+        cast(round(toDecimal128(revenue, 6) / orders, 2) as Decimal(18, 2)) as avg_order_value,
+        cast(orders / buyers as Float64) as orders_per_buyer,
+        cast(items / orders as Float64) as avg_items_per_order,
+        cast(prev_orders as UInt64) as prev_orders,
+        cast(prev_buyers as UInt64) as prev_buyers,
+        cast(prev_revenue as Decimal(18, 2)) as prev_revenue,
+        cast(revenue - prev_revenue as Decimal(18, 2)) as revenue_delta,
+        cast(
+            if(prev_revenue = 0, null, toFloat64(revenue - prev_revenue) / toFloat64(prev_revenue))
+            as Nullable(Float64)
+        ) as revenue_delta_pct
+    from compared
+)
+
+select * from final
+settings join_use_nulls = 1
