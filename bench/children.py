@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders.config import child_env
+
 REPO = Path(__file__).resolve().parent.parent
 DBT = str(Path(sys.executable).with_name("dbt"))
 
@@ -74,13 +76,7 @@ class Warehouse:
         return self.root / "pipelines"
 
     def env(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "WAREHOUSE_URL": self.url,
-            "SHOP_DB_URL": self.shop_db_url,
-            "DLT_PIPELINES_DIR": str(self.pipelines_dir),
-            "DBT_PROFILES_DIR": str(REPO),
-        }
+        return child_env(self.url, self.shop_db_url, self.pipelines_dir)
 
     def load(self, label: str) -> ChildRun:
         """`make load` as cron runs it: the loader CLI in its own process."""

@@ -181,7 +181,13 @@ def _reader(engine: sa.Engine, chunk_size: int) -> dict[str, Any]:
     }
 
 
-def _table(engine: sa.Engine, name: str, chunk_size: int, **kwargs: Any) -> DltResource:
+def _table(
+    engine: sa.Engine,
+    name: str,
+    chunk_size: int,
+    query_adapter: Any = _select_birthday_as_text,
+    **kwargs: Any,
+) -> DltResource:
     return sql_table(
         credentials=engine,
         table=name,
@@ -190,7 +196,7 @@ def _table(engine: sa.Engine, name: str, chunk_size: int, **kwargs: Any) -> DltR
         reflection_level="full_with_precision",
         type_adapter_callback=_bigint_integers,
         table_adapter_callback=_birthday_as_text,
-        query_adapter_callback=_select_birthday_as_text,
+        query_adapter_callback=query_adapter,
         **kwargs,
     )
 
@@ -221,15 +227,7 @@ def _lines_of(engine: sa.Engine, chunk_size: int, order_ids: Sequence[int] | Non
     def only_these_orders(query: sa.Select[Any], table: sa.Table) -> sa.Select[Any]:
         return query if order_ids is None else query.where(table.c.zakaz_id.in_(order_ids))
 
-    yield from sql_table(
-        credentials=engine,
-        table=LINES_TABLE,
-        chunk_size=chunk_size,
-        **_reader(engine, chunk_size),
-        reflection_level="full_with_precision",
-        type_adapter_callback=_bigint_integers,
-        query_adapter_callback=only_these_orders,
-    )
+    yield from _table(engine, LINES_TABLE, chunk_size, query_adapter=only_these_orders)
 
 
 @dlt.resource(

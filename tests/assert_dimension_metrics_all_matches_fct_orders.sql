@@ -29,57 +29,31 @@ metrics as (
     where dimension = 'all'
 ),
 
-day_totals as (
-    select
-        'day' as period_grain,
-        order_date as period_start,
-        count() as orders,
-        uniqExact(user_id) as buyers,
-        uniqExactIf(user_id, user_order_seq = 1) as new_buyers,
-        uniqExactIf(user_id, user_order_seq > 1) as repeat_buyers,
-        sum(revenue) as revenue,
-        sum(units) as units,
-        sum(items_count) as items
-    from orders
-    group by period_start
-),
-
-week_totals as (
-    select
-        'week' as period_grain,
-        toMonday(order_date) as period_start,
-        count() as orders,
-        uniqExact(user_id) as buyers,
-        uniqExactIf(user_id, user_order_seq = 1) as new_buyers,
-        uniqExactIf(user_id, user_order_seq > 1) as repeat_buyers,
-        sum(revenue) as revenue,
-        sum(units) as units,
-        sum(items_count) as items
-    from orders
-    group by period_start
-),
-
-month_totals as (
-    select
-        'month' as period_grain,
-        toStartOfMonth(order_date) as period_start,
-        count() as orders,
-        uniqExact(user_id) as buyers,
-        uniqExactIf(user_id, user_order_seq = 1) as new_buyers,
-        uniqExactIf(user_id, user_order_seq > 1) as repeat_buyers,
-        sum(revenue) as revenue,
-        sum(units) as units,
-        sum(items_count) as items
-    from orders
-    group by period_start
-),
+{#- each grain straight from fct_orders, independent of the mart's ARRAY JOIN -#}
+{%- set period_starts = {
+    'day': 'order_date',
+    'week': 'toMonday(order_date)',
+    'month': 'toStartOfMonth(order_date)',
+} %}
 
 totals as (
-    select * from day_totals
-    union all
-    select * from week_totals
-    union all
-    select * from month_totals
+    {%- for grain, period_start in period_starts.items() %}
+        select
+            '{{ grain }}' as period_grain,
+            {{ period_start }} as period_start,
+            count() as orders,
+            uniqExact(user_id) as buyers,
+            uniqExactIf(user_id, user_order_seq = 1) as new_buyers,
+            uniqExactIf(user_id, user_order_seq > 1) as repeat_buyers,
+            sum(revenue) as revenue,
+            sum(units) as units,
+            sum(items_count) as items
+        from orders
+        group by period_start
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 compared as (

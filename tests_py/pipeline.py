@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from loaders.config import child_env
 
 REPO = Path(__file__).resolve().parent.parent
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -26,14 +27,7 @@ class Warehouse:
         return f"chdb:{self.root / 'warehouse'}"
 
     def env(self, **extra: str) -> dict[str, str]:
-        return {
-            **os.environ,
-            "WAREHOUSE_URL": self.url,
-            "SHOP_DB_URL": self.shop_db_url,
-            "DLT_PIPELINES_DIR": str(self.root / "pipelines"),
-            "DBT_PROFILES_DIR": str(REPO),
-            **extra,
-        }
+        return {**child_env(self.url, self.shop_db_url, self.root / "pipelines"), **extra}
 
     def load(self, **extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
