@@ -64,8 +64,8 @@ test-dbt: setup
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests
 
 lint: setup  ## ruff on the Python code
-	$(BIN)/ruff check loaders tests_py dbt_chdb bench
-	$(BIN)/ruff format --check loaders tests_py dbt_chdb bench
+	$(BIN)/ruff check loaders tests_py dbt_chdb bench harness
+	$(BIN)/ruff format --check loaders tests_py dbt_chdb bench harness
 
 bench: setup  ## load + dbt build at SCALE (default 0.1) vs the mysql() floor; JSON in bench/results/
 	$(BIN)/python -m bench --scale $(or $(SCALE),0.1)

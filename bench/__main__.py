@@ -1,6 +1,6 @@
 """python -m bench --scale 0.1: the nightly job at scale against the mysql() floor.
 
-1. a real MariaDB (tests_py.mariadb_server) filled by the demo generator at --scale;
+1. a real MariaDB (harness.mariadb) filled by the demo generator at --scale;
 2. a full `make load` (the loader CLI as a child) per table, with its peak RSS;
 3. the floor: chDB's INSERT ... SELECT FROM mysql() of the same tables;
 4. a full `dbt build` and its five slowest models;
@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.children import ChildFailed, ChildRun, Warehouse
 from bench.floor import measure_floor
 from bench.marts import differences, fingerprint
 from bench.trace import table_timings
+from harness.children import ChildFailed, ChildRun
+from harness.mariadb import MariaDBServer
+from harness.warehouse import Warehouse
 from loaders.sandbox.demo_shop import apply_changes, write_shop
-from tests_py.mariadb_server import MariaDBServer
 
 TABLES = ["cities", "users", "tovary", "zakazy", "zakazy_tovary"]
 NIGHT_FRACTION = 0.01
@@ -41,7 +42,7 @@ def log(message: str) -> None:
 
 
 def full_load(warehouse: Warehouse) -> dict[str, Any]:
-    run = warehouse.load("full")
+    run = warehouse.timed_load("full")
     timings = table_timings(warehouse.pipelines_dir, TABLES)
     tables = {
         name: {
@@ -68,9 +69,9 @@ def slowest_models(run_results: Path, count: int = 5) -> list[dict[str, Any]]:
 
 def nightly(server: MariaDBServer, warehouse: Warehouse, seed: int) -> dict[str, Any]:
     changes = apply_changes(server.admin_url, seed=seed, fraction=NIGHT_FRACTION)
-    load: ChildRun = warehouse.load("nightly")
+    load: ChildRun = warehouse.timed_load("nightly")
     loaded = table_timings(warehouse.pipelines_dir, TABLES)
-    dbt = warehouse.dbt_build("nightly")
+    dbt = warehouse.timed_dbt_build("nightly")
     return {
         "changes": {
             **{k: changes[k] for k in ("new_orders", "new_lines", "status_changes", "new_users")},
@@ -135,7 +136,7 @@ def bench(scale: float, seed: int, work: Path) -> dict[str, Any]:
         results["load_vs_floor"] = ratios(load, floor)
 
         log("full dbt build")
-        build = nightly_wh.dbt_build("full")
+        build = nightly_wh.timed_dbt_build("full")
         results["dbt_build"] = {
             "seconds": round(build.seconds, 3),
             "slowest_models": slowest_models(nightly_wh.run_results),
@@ -150,7 +151,10 @@ def bench(scale: float, seed: int, work: Path) -> dict[str, Any]:
 
         log("rebuild from scratch in a fresh warehouse: full load + dbt build")
         rebuild_wh = Warehouse(work / "rebuild", server.readonly_url)
-        rebuild_load, rebuild_dbt = rebuild_wh.load("rebuild"), rebuild_wh.dbt_build("rebuild")
+        rebuild_load, rebuild_dbt = (
+            rebuild_wh.timed_load("rebuild"),
+            rebuild_wh.timed_dbt_build("rebuild"),
+        )
     _, incremental = fingerprint(nightly_wh, "incremental")
     _, rebuilt = fingerprint(rebuild_wh, "rebuild")
     diff = differences(incremental, rebuilt)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.children import ChildRun, run_child
+from harness.children import ChildRun, run_child
 
 STARTED = time.perf_counter()
 
@@ -62,7 +62,7 @@ def _mysql(table: str) -> str:
 
 
 def copy_tables(path: str, tables: list[str]) -> dict[str, Any]:
-    from dbt.adapters.chdb.client import open_client
+    from warehouse_client import open_client
 
     client = open_client(f"chdb:{path}")
     results: dict[str, Any] = {}

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.children import ChildRun, Warehouse, run_child
+from harness.children import ChildRun, run_child
+from harness.warehouse import Warehouse
 
 Fingerprint = dict[str, dict[str, Any]]
 
@@ -37,7 +38,7 @@ def differences(left: Fingerprint, right: Fingerprint) -> list[str]:
 
 
 def _collect(url: str) -> Fingerprint:
-    from dbt.adapters.chdb.client import open_client
+    from warehouse_client import open_client
 
     client = open_client(url)
     try:

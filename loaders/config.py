@@ -13,17 +13,6 @@ DEFAULT_WAREHOUSE_URL = f"chdb://{REPO_ROOT / 'warehouse'}"
 DEFAULT_DEMO_SHOP_PATH = REPO_ROOT / "demo" / "shop.sqlite"
 
 
-def child_env(warehouse_url: str, shop_db_url: str, pipelines_dir: Path) -> dict[str, str]:
-    """The environment that points a loader or dbt child process at one warehouse."""
-    return {
-        **os.environ,
-        "WAREHOUSE_URL": warehouse_url,
-        "SHOP_DB_URL": shop_db_url,
-        "DLT_PIPELINES_DIR": str(pipelines_dir),
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-    }
-
-
 @dataclass(frozen=True)
 class Settings:
     warehouse_url: str

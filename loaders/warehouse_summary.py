@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from dbt.adapters.chdb.client import open_client, redact_url
+from warehouse_client import open_client, redact_url
 
 from loaders.config import Settings
 from loaders.segment_summary import summary_lines

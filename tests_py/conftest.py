@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests_py.mariadb_server import MariaDBServer
+from harness.mariadb import MariaDBServer
 
 
 @pytest.fixture(scope="session")

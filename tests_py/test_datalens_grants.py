@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests_py.pipeline import DBT, REPO
+from harness.paths import DBT, REPO
 
 SECRET = "Dl-S3cret'pw\\x"
 SERVER_URL = "https://etl:Etl-S3cret@127.0.0.1:1/"

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from harness.mariadb import MariaDBServer
 from loaders.sandbox.demo_shop import DemoShop, apply_changes, write_shop
 from loaders.sandbox.shop_schema import TABLES, users, zakazy, zakazy_tovary
-from tests_py.mariadb_server import MariaDBServer
 
 SCALE = 0.002  # 200 users, 2000 orders
 NOW = datetime(2026, 11, 23, 3, 0)

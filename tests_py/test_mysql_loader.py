@@ -7,7 +7,6 @@ changes, then a dead MySQL.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from harness.paths import free_port
+from harness.warehouse import Warehouse, assert_ok
 from loaders.sandbox.demo_shop import apply_changes, write_shop
-from tests_py.pipeline import Warehouse, assert_ok
 
 TABLES = ("cities", "users", "tovary", "zakazy", "zakazy_tovary")
 MARTS = ("fct_orders", "fct_order_items", "dim_users")
@@ -160,12 +160,6 @@ def test_nightly_changes_are_reflected(warehouse: Warehouse, shop: Any) -> None:
             f"SELECT line_id FROM marts.fct_order_items WHERE order_id = {order_id}"
         )
         assert {row[0] for row in landed} == (current if status in (1, 6) else set())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_unreachable_mysql_fails_in_one_line_and_touches_nothing(

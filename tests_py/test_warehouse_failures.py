@@ -8,11 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from dbt.adapters.chdb.client import chdb_path, redact_url
+from warehouse_client import chdb_path, redact_url
 
+from harness.paths import REPO, free_port
+from harness.warehouse import Warehouse
 from loaders.sandbox.demo_shop import write_shop
-from tests_py.pipeline import REPO, Warehouse
-from tests_py.test_mysql_loader import free_port
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_busy_embedded_warehouse(tmp_path: Path, demo_shop_url: str) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from dbt.adapters.chdb.client import open_client;"
+            "import sys, time; from warehouse_client import open_client;"
             f" c = open_client({warehouse.url!r}); print('open', flush=True); time.sleep(60)",
         ],
         cwd=REPO,

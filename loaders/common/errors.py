@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from dbt.adapters.chdb.client import WarehouseError
 from dlt.pipeline.exceptions import PipelineStepFailed
+from warehouse_client import WarehouseError
 
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
 _PASSWORD_ARG = re.compile(r"(password|passwd|token|secret)=[^&\s'\"]+", re.IGNORECASE)

@@ -21,7 +21,6 @@ from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError, Error
 from clickhouse_connect.driver.summary import QuerySummary
 from clickhouse_connect.driver.tools import insert_file
-from dbt.adapters.chdb.client import open_client, redact_url
 from dlt.common.configuration import configspec
 from dlt.common.configuration.specs import CredentialsConfiguration
 from dlt.common.destination import DestinationCapabilitiesContext
@@ -41,6 +40,7 @@ from dlt.destinations.impl.clickhouse.typing import HINT_TO_CLICKHOUSE_ATTR
 from dlt.destinations.job_client_impl import SqlJobClientWithStagingDataset
 from dlt.destinations.sql_client import DBApiCursorImpl, raise_database_error
 from dlt.destinations.utils import _convert_to_old_pyformat
+from warehouse_client import open_client, redact_url
 
 _READ_STATEMENT = re.compile(r"^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXISTS)\b", re.IGNORECASE)
 _ERROR_CODE = re.compile(r"Code: (\d+)\.")

@@ -1,16 +1,7 @@
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from dbt.adapters.clickhouse.credentials import ClickHouseCredentials
-
-
-def redact_url(url: str) -> str:
-    """The URL without its password, safe for logs and dbt artifacts."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+from warehouse_client import redact_url
 
 
 @dataclass

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -22,6 +21,8 @@ from types import TracebackType
 
 import pymysql
 from sqlalchemy import URL
+
+from harness.paths import free_port
 
 SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
 
@@ -34,12 +35,6 @@ def _binary(name: str) -> str:
             "mariadb-server (apt-get install mariadb-server)"
         )
     return path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class MariaDBServer:
@@ -97,7 +92,7 @@ class MariaDBServer:
                 "--skip-name-resolve",
                 *user,
             )
-            self.port = _free_port()
+            self.port = free_port()
             args = [
                 _binary("mariadbd"),
                 "--no-defaults",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from dbt.adapters.chdb.client import open_client
+from warehouse_client import open_client
 
 
 def main() -> None:

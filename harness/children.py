@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.config import child_env
-
-REPO = Path(__file__).resolve().parent.parent
-DBT = str(Path(sys.executable).with_name("dbt"))
+from harness.paths import REPO
 
 
 class ChildFailed(RuntimeError):
@@ -58,38 +54,3 @@ def run_child(name: str, command: list[str], env: dict[str, str], log: Path) -> 
         peak_rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
         log=log,
     )
-
-
-@dataclass(frozen=True)
-class Warehouse:
-    """One embedded warehouse of the bench, with the env that points loader and dbt at it."""
-
-    root: Path
-    shop_db_url: str
-
-    @property
-    def url(self) -> str:
-        return f"chdb:{self.root / 'warehouse'}"
-
-    @property
-    def pipelines_dir(self) -> Path:
-        return self.root / "pipelines"
-
-    def env(self) -> dict[str, str]:
-        return child_env(self.url, self.shop_db_url, self.pipelines_dir)
-
-    def load(self, label: str) -> ChildRun:
-        """`make load` as cron runs it: the loader CLI in its own process."""
-        command = [sys.executable, "-m", "loaders"]
-        return run_child(f"load ({label})", command, self.env(), self.root / f"{label}-load.log")
-
-    def dbt_build(self, label: str) -> ChildRun:
-        command = [DBT, "build", "--target-path", str(self.root / "target")]
-        command += ["--log-path", str(self.root / "logs")]
-        return run_child(
-            f"dbt build ({label})", command, self.env(), self.root / f"{label}-dbt.log"
-        )
-
-    @property
-    def run_results(self) -> Path:
-        return self.root / "target" / "run_results.json"

@@ -1,0 +1,101 @@
+"""One WAREHOUSE_URL, one clickhouse-connect client: shared by the dbt adapter and the loaders.
+
+`chdb:/abs/path` (or `chdb:relative/path`, `chdb:///abs/path`) opens embedded ClickHouse
+(chDB) in that directory; `http(s)://user:password@host:port/` talks to a ClickHouse server.
+It imports neither dbt nor dlt, so a loader starts without paying for dbt-core's imports.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import clickhouse_connect
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import OperationalError
+
+__all__ = [
+    "WarehouseError",
+    "WarehouseUnreachable",
+    "chdb_path",
+    "open_client",
+    "redact",
+    "redact_url",
+]
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse URL that cannot be opened, said in one actionable line."""
+
+
+class WarehouseUnreachable(WarehouseError):
+    """A ClickHouse server that did not answer: worth a retry."""
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, safe for logs and dbt artifacts."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def redact(text: str, url: str) -> str:
+    """`text` with every occurrence of `url` shown without its password."""
+    return text.replace(url, redact_url(url))
+
+
+def chdb_path(url: str) -> str | None:
+    """Data directory of a `chdb:` URL (absolute, or relative to the working directory)."""
+    if not url.startswith("chdb:"):
+        return None
+    rest = url[len("chdb:") :]
+    path = rest[2:] if rest.startswith("//") else rest
+    return str(Path(path).resolve())
+
+
+def _locked_by_another_process(path: str) -> bool:
+    # ClickHouse flocks <data dir>/status while an engine has the directory open
+    try:
+        with open(Path(path) / "status", "rb") as status:
+            fcntl.flock(status, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(status, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def open_client(url: str, settings: dict[str, object] | None = None) -> Client:
+    """A clickhouse-connect client for a `chdb:` or `http(s)://` warehouse URL."""
+    path = chdb_path(url)
+    if path is not None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        try:
+            return clickhouse_connect.get_client(interface="chdb", path=path, settings=settings)
+        except Exception:  # chDB raises plain RuntimeErrors that do not say why
+            if _locked_by_another_process(path):
+                raise WarehouseError(
+                    f"warehouse {path} is in use by another process (a load or a dbt run): "
+                    "wait for it to finish, then retry"
+                ) from None
+            raise
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise WarehouseError(
+            f"WAREHOUSE_URL must start with chdb:, http:// or https://, got {redact_url(url)}"
+        )
+    try:
+        # clickhouse-connect reads host, port and credentials from the DSN but not its scheme
+        return clickhouse_connect.get_client(
+            dsn=url, interface=parts.scheme, settings=settings, query_limit=0
+        )
+    except OperationalError as ex:
+        reason = str(ex).splitlines()[0] if str(ex) else type(ex).__name__
+        raise WarehouseUnreachable(
+            f"cannot reach the warehouse at {redact_url(url)} ({redact(reason, url)}); "
+            "check WAREHOUSE_URL and that ClickHouse is up"
+        ) from None
