@@ -28,7 +28,8 @@ products as (
 ),
 
 -- Inner join to orders: only lines of counted orders. Left join to products: a line whose
--- product is missing is kept, with product_name and category 'unknown'.
+-- product is missing is kept, with product_name and category 'unknown' (the name and
+-- category of a product that exists are cleaned in stg_mysql__products).
 joined as (
     select
         order_lines.order_id as order_id,
@@ -39,7 +40,7 @@ joined as (
         order_lines.quantity as quantity,
         order_lines.price as price,
         order_lines.line_revenue as line_revenue,
-        coalesce(lowerUTF8(products.product_name), 'unknown') as product_name,
+        coalesce(products.product_name, 'unknown') as product_name,
         coalesce(products.category, 'unknown') as category
     from order_lines
     inner join orders

@@ -6,10 +6,7 @@ source as (
 
 -- cities has no updated_at: the row of the latest load wins.
 deduplicated as (
-    select *
-    from source
-    order by id asc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by id
+    {{ latest_version_per_id('source', updated_at=none) }}
 ),
 
 renamed as (

@@ -5,10 +5,7 @@ source as (
 ),
 
 deduplicated as (
-    select *
-    from source
-    order by id asc, updated_at desc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by id
+    {{ latest_version_per_id('source') }}
 ),
 
 renamed as (
@@ -16,9 +13,9 @@ renamed as (
         -- ids
         cast(id as UInt32) as product_id,
 
-        -- strings
-        {{ clean_text('name') }} as product_name,
-        {{ clean_category('category') }} as category,
+        -- strings: what the marts show, lowercase and trimmed, 'unknown' when missing
+        coalesce({{ clean_category('name') }}, 'unknown') as product_name,
+        coalesce({{ clean_category('category') }}, 'unknown') as category,
 
         -- numerics
         cast(price as Decimal(18, 2)) as list_price,

@@ -5,10 +5,7 @@ source as (
 ),
 
 deduplicated as (
-    select *
-    from source
-    order by id asc, updated_at desc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by id
+    {{ latest_version_per_id('source') }}
 ),
 
 renamed as (
