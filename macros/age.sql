@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 
-{# marts.md age groups; NULL age -> 'unknown'. #}
+{# Age groups of docs/marts.md (dim_users.age_group); NULL age -> 'unknown'. #}
 {% macro age_group(age) -%}
     multiIf(
         {{ age }} is null, 'unknown',

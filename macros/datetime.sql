@@ -10,8 +10,8 @@
 
 
 {#
-    "Today" for ages (marts.md): the dbt var `as_of_date` ('YYYY-MM-DD') when set,
-    else today's date in Moscow. Returns a Date expression.
+    "Today" for ages (docs/marts.md, conventions): the dbt var `as_of_date` ('YYYY-MM-DD')
+    when set, else today's date in Moscow. Returns a Date expression.
 #}
 {% macro as_of_date() -%}
     {%- set value = var('as_of_date', '') | string | trim -%}

@@ -1,4 +1,4 @@
-"""Deterministic demo shop: writes the shop DB of source-schema.sql at any scale.
+"""Deterministic demo shop: writes the shop DB (docs/source-schema.md) at any scale.
 
 SCALE=1 is ~100k users, 1M orders, 3M lines over 18 months (demo: 0.01); rows stream into
 batched inserts, so memory stays flat. The data carries the production quirks loaders and

@@ -1,4 +1,4 @@
-"""The shop's source schema (contract: source-schema.sql), its reference rows, bulk writes.
+"""The shop's source schema (docs/source-schema.md), its reference rows, bulk writes.
 
 SQLAlchemy Core tables serve SQLite and give column order and types to the writers;
 MySQL/MariaDB get the contract's DDL verbatim, so tests run against the real thing
@@ -127,7 +127,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     name: tuple(c.name for c in t.columns) for name, t in TABLES.items()
 }
 
-# Verbatim from source-schema.sql (the contract); kept as text so MySQL gets exactly that.
+# The production DDL (docs/source-schema.md), kept as text so MySQL gets exactly that.
 MYSQL_DDL: tuple[str, ...] = (
     """CREATE TABLE cities (
   id          INT UNSIGNED NOT NULL PRIMARY KEY,

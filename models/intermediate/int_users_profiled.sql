@@ -1,5 +1,5 @@
 -- Every shop user with the profile fields of dim_users: VK profile fields first, shop
--- fields as the fallback (marts.md). One row per user.
+-- fields as the fallback (docs/marts.md, dim_users). One row per user.
 with
 
 users as (

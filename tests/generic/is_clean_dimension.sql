@@ -1,6 +1,7 @@
 {#
-    marts.md text dimensions: not NULL, not empty, lowercase (UTF-8) and trimmed; missing
-    values are the literal 'unknown'. Fails for every row that breaks this.
+    Text dimensions of the marts (docs/marts.md, conventions): not NULL, not empty,
+    lowercase (UTF-8) and trimmed; missing values are the literal 'unknown'. Fails for every
+    row that breaks this.
 #}
 {% test is_clean_dimension(model, column_name) %}
     select {{ column_name }}
