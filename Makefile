@@ -38,7 +38,7 @@ demo-data: $(DEMO_SHOP)  ## generate the demo shop (SQLite) once
 demo: setup demo-data  ## fresh machine: set up, load the demo shop, dbt build, print what it built
 	$(MAKE) --no-print-directory load
 	$(BIN)/dbt build
-	$(BIN)/python -m loaders.warehouse_summary
+	$(BIN)/python -m summary
 
 demo-reset:  ## forget the demo shop and the embedded warehouse
 	rm -rf demo warehouse .dlt_pipelines

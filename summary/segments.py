@@ -1,4 +1,4 @@
-"""The segment part of the `make demo` summary: the last full week by segment, and its top 5.
+"""The segment part of the demo summary: the last full week by segment, and its top 5.
 
 Reads marts.mart_dimension_metrics and marts.mart_dimension_top_products (what DataLens
 shows) for the last full Monday-Sunday week before the newest order date in fct_orders,
@@ -166,3 +166,7 @@ def summary_lines(client: Client) -> list[str]:
     lines.append("top 5 products of that week, all customers:")
     lines += format_top_products(top) if top else ["  no order lines that week"]
     return lines
+
+
+def print_summary(client: Client) -> None:
+    print("\n".join(summary_lines(client)))
