@@ -24,26 +24,12 @@ from loaders.config import Settings
 
 log = logging.getLogger("loaders")
 
-# The staging models tell current order lines from stale ones by the load that wrote them.
-os.environ["NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID"] = "true"
-
-# dlt tuning measured with `make bench` (README, "Benchmark"); the environment overrides each.
-DLT_DEFAULTS = {
-    # load files of at most this many rows: every insert into the warehouse stays small, so
-    # the loader's memory does not grow with the tables
-    "DATA_WRITER__FILE_MAX_ITEMS": "200000",
-    # two inserts at a time (dlt's default is 20): as fast on two cores, with less memory
-    "LOAD__WORKERS": "2",
-    # one table after another (dlt's default interleaves them): as fast, one open MySQL
-    # query at a time, and each table's time can be read from the trace
-    "EXTRACT__NEXT_ITEM_MODE": "fifo",
-}
+# dlt's settings (tuning, the load id the staging models need) are in .dlt/config.toml, read
+# from the working directory: run the loaders from the repo root (make load does).
 
 
 def tune_dlt(settings: Settings) -> None:
-    """dlt's settings for the loaders, unless the environment sets them already."""
-    for key, value in DLT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+    """The one dlt setting that depends on the warehouse, unless the environment sets it."""
     if settings.warehouse_url.startswith("chdb:"):
         # the embedded warehouse reads the files from local disk: compressing costs only CPU
         os.environ.setdefault("DATA_WRITER__COMPRESSION", "none")
