@@ -11,9 +11,16 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_SCALE ?= 0.01
 DEMO_SHOP := demo/shop.sqlite
 TEST_DIR := build/test
+DEV_DIR := dev
+DEV_SCALE ?= 0.002
+DOCS_PORT ?= 8080
+PY_CODE := loaders harness bench tests_py dbt_chdb summary
+# Debian packages the tests need (`make test` installs the missing ones when run as root)
+TEST_PACKAGES := mariadb-server chromium
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: help setup demo demo-data demo-reset load build test test-py test-dbt lint clean bench
+.PHONY: help setup demo demo-data demo-reset load build test test-py test-dbt lint clean bench \
+	dev docs test-packages
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -22,6 +29,7 @@ $(STAMP): pyproject.toml dbt_chdb/pyproject.toml $(shell find dbt_chdb/dbt -type
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]' ./dbt_chdb
+	if [ -d .git ]; then $(BIN)/pre-commit install >/dev/null; fi
 	touch $@
 
 profiles.yml: profiles.example.yml
@@ -49,7 +57,24 @@ load: setup  ## run the loaders (all sources, or SOURCES=mysql,...)
 build: setup  ## dbt build (models and their tests)
 	$(BIN)/dbt build
 
-test: setup test-py test-dbt lint  ## everything CI runs
+test: test-packages setup test-py test-dbt lint  ## everything CI runs (installs what it needs first)
+
+# The Debian packages of TEST_PACKAGES (and python3-venv for the venv): installed with apt-get
+# when missing and running as root; otherwise stop with the one command to run.
+test-packages:
+	@missing=""; \
+	command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing="$$missing mariadb-server"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	test -x $(BIN)/python || $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "make test needs Debian packages:$$missing. Run: sudo apt-get install -y$$missing" >&2; \
+	  exit 1; \
+	fi; \
+	echo "installing$$missing"; \
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	service mariadb stop >/dev/null 2>&1 || true  # the tests start their own server
 
 test-py: setup
 	$(BIN)/pytest -q
@@ -63,9 +88,27 @@ test-dbt: setup
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/dbt build --target-path $(TEST_DIR)/target
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests
 
-lint: setup  ## ruff on the Python code
-	$(BIN)/ruff check loaders tests_py dbt_chdb bench harness
-	$(BIN)/ruff format --check loaders tests_py dbt_chdb bench harness
+lint: setup  ## ruff and mypy on the Python code
+	$(BIN)/ruff check $(PY_CODE)
+	$(BIN)/ruff format --check $(PY_CODE)
+	$(BIN)/mypy $(PY_CODE)
+
+# A small warehouse of its own for editing models: dbt build -s <model>+ takes seconds there.
+dev: setup  ## the demo shop at DEV_SCALE (0.002) loaded and built into dev/warehouse
+	mkdir -p $(DEV_DIR)
+	test -f $(DEV_DIR)/shop.sqlite || $(BIN)/python -m loaders.sandbox.demo_shop \
+	  --url sqlite:///$(CURDIR)/$(DEV_DIR)/shop.sqlite --scale $(DEV_SCALE)
+	WAREHOUSE_URL=chdb:$(CURDIR)/$(DEV_DIR)/warehouse SHOP_DB_URL=sqlite:///$(CURDIR)/$(DEV_DIR)/shop.sqlite \
+	  DLT_PIPELINES_DIR=$(CURDIR)/$(DEV_DIR)/pipelines $(BIN)/python -m loaders
+	WAREHOUSE_URL=chdb:$(CURDIR)/$(DEV_DIR)/warehouse $(BIN)/dbt build
+	@echo; echo "dev warehouse ready. In this shell:"
+	@echo "  export WAREHOUSE_URL=chdb:$(CURDIR)/$(DEV_DIR)/warehouse"
+	@echo "  .venv/bin/dbt build -s fct_orders+"
+
+docs: setup  ## dbt docs generate, then serve the docs site on http://127.0.0.1:DOCS_PORT (8080)
+	$(BIN)/dbt docs generate
+	@echo "docs site: http://127.0.0.1:$(DOCS_PORT)  (Ctrl-C stops it)"
+	$(BIN)/dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 bench: setup  ## load + dbt build at SCALE (default 0.1) vs the mysql() floor; JSON in bench/results/
 	$(BIN)/python -m bench --scale $(or $(SCALE),0.1)

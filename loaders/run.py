@@ -17,6 +17,7 @@ from pathlib import Path
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.common.runtime.collector import NULL_COLLECTOR
 
 from loaders.common.errors import one_line
 from loaders.common.warehouse_destination import warehouse
@@ -47,7 +48,7 @@ def make_pipeline(name: str, dataset: str, settings: Settings) -> dlt.Pipeline:
         destination=warehouse(url=settings.warehouse_url),
         dataset_name=dataset,
         pipelines_dir=str(settings.pipelines_dir),
-        progress="log" if log.isEnabledFor(logging.DEBUG) else None,
+        progress="log" if log.isEnabledFor(logging.DEBUG) else NULL_COLLECTOR,
     )
 
 

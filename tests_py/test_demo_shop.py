@@ -45,8 +45,10 @@ def _plain(value: Any, column: sa.Column[Any]) -> Any:
         return None
     if isinstance(column.type, sa.Numeric):
         return f"{Decimal(str(value)):.2f}"
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
         return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.0+", value):
         return value.split(".")[0]
     return value

@@ -103,8 +103,8 @@ class DemoShop:
             price = Decimal(rng.randint(low // 100 + 1, high // 100 + 1) * 100 - 10).quantize(CENT)
             days_ago = rng.randint(1, 90) if rng.random() < 0.1 else rng.randint(90, 900)
             changed = self.end - timedelta(days=days_ago, seconds=rng.randrange(86_400))
-            category = None if rng.random() < 0.05 else category
-            rows.append((pid, f"{name} {pid}", category, price, changed))
+            kept_category = None if rng.random() < 0.05 else category
+            rows.append((pid, f"{name} {pid}", kept_category, price, changed))
         return rows
 
     def _signups(self) -> list[datetime]:
@@ -121,7 +121,8 @@ class DemoShop:
 
     def user_row(self, rng: Random, uid: int, created: datetime, horizon: datetime) -> Row:
         sex = "f" if rng.random() < 0.6 else "m"
-        r, birthday = rng.random(), None  # 40% never told the shop
+        r = rng.random()
+        birthday: str | date | None = None  # 40% never told the shop
         if 0.40 <= r < 0.43:
             birthday = ZERO_DATE  # legacy rows written without NO_ZERO_DATE
         elif 0.43 <= r < 0.44:  # typos: 1890 or a year in the future
@@ -134,8 +135,8 @@ class DemoShop:
         email = f"user{uid}@{rng.choice(DOMAINS)}" if rng.random() < 0.92 else None
         vk_id = vk_id_for(uid, rng) if rng.random() < 0.6 else None
         first = rng.choice(FIRST_NAMES[sex]) if rng.random() < 0.97 else None
-        last = rng.choice(LAST_NAMES) + (FEMININE if sex == "f" else "")
-        last = last if rng.random() < 0.9 else None
+        surname = rng.choice(LAST_NAMES) + (FEMININE if sex == "f" else "")
+        last = surname if rng.random() < 0.9 else None
         gender = sex if rng.random() < 0.5 else None  # self-reported, often missing
         updated = created
         if rng.random() < 0.3:  # later profile edits
