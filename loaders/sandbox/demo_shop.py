@@ -329,8 +329,13 @@ def _apply_changes(
 
     # Edits and status changes hit recent orders, as they do in a live shop.
     limit = max(50, 20 * (n_changes + n_edits))
-    recent = sorted(conn.execute(select(z.c.id, z.c.status).order_by(z.c.id.desc()).limit(limit)))
-    has_lines = set(conn.scalars(select(zt.c.zakaz_id).where(zt.c.zakaz_id >= recent[0][0])))
+    latest: list[Any] = list(
+        conn.execute(select(z.c.id, z.c.status).order_by(z.c.id.desc()).limit(limit))
+    )
+    recent = sorted((int(oid), int(status)) for oid, status in latest)
+    has_lines: set[int] = set(
+        conn.scalars(select(zt.c.zakaz_id).where(zt.c.zakaz_id >= recent[0][0]))
+    )
     rng.shuffle(recent)
     edited = [oid for oid, _ in recent if oid in has_lines][: n_edits + 1]
     emptied = edited.pop()  # an edit that removes every line
