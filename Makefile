@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml dbt_chdb/pyproject.toml $(shell find dbt_chdb/dbt -type
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]' ./dbt_chdb
+	# the commit hooks, in a plain clone only (a git worktree shares its hooks with other checkouts)
 	if [ -d .git ]; then $(BIN)/pre-commit install >/dev/null; fi
 	touch $@
 
