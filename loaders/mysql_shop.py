@@ -7,17 +7,25 @@ pyarrow backend. Both give the same Arrow types. Order lines follow their orders
 order or any of its lines changed, all of its current lines are re-read and replace the old
 ones (merge_key `zakaz_id`), because edited orders delete and re-insert lines with new ids.
 A table without a saved cursor is read whole and lands with `replace` (see replace_if_first).
+
+Nothing changes meaning on the way: raw columns are Nullable exactly where the source column
+is (and become Nullable when the source's does, see shop_schema_check), integers land as
+Int64 and money as the declared DECIMAL. The cursor cannot be poisoned: a row dated beyond
+the source's clock + FUTURE_TOLERANCE is loaded and reported, but the saved cursor stops at
+the source's clock; a row without `updated_at` is loaded (every night) and reported.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import dlt
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from dlt.common.configuration.container import Container
 from dlt.common.destination import DestinationCapabilitiesContext
@@ -27,6 +35,8 @@ from dlt.sources.sql_database import sql_table
 from dlt.sources.sql_database.helpers import ConnectorXTableLoader
 
 from loaders.common.errors import ActionableError
+from loaders.load_report import LoadReport
+from loaders.shop_schema_check import Drift, compare, source_columns
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +45,9 @@ INCREMENTAL_TABLES = ("users", "tovary", "zakazy", LINES_TABLE)
 # Above this many changed orders one full scan beats many IN (...) lookups.
 FULL_RELOAD_THRESHOLD = 200_000
 IN_LIST_SIZE = 10_000
+# rows dated up to this far ahead of the source's clock are clock skew, not news
+FUTURE_TOLERANCE = timedelta(minutes=15)
+SHOP_TIME_ZONE = ZoneInfo("Europe/Moscow")
 
 
 # A run reads each table once, so its staging table never holds an id twice: skip dlt's
@@ -47,23 +60,51 @@ READ_ONLY_SESSION = (
 )
 
 
-def money() -> dict[str, Any]:
+def money(nullable: bool) -> dict[str, Any]:
     # a fresh dict each time: dlt writes the column name into the hint it is given
-    return {"data_type": "decimal", "precision": 12, "scale": 2}
+    return {"data_type": "decimal", "precision": 12, "scale": 2, "nullable": nullable}
 
 
 # DECIMAL(12,2) as declared; SQLite reflection and arrow inference would narrow it to the data
-MONEY_COLUMNS = {"tovary": {"price": money()}, "zakazy": {"delivery_cost": money()}}
+MONEY_COLUMNS = {"tovary": ("price",), "zakazy": ("delivery_cost",)}
 
 # declared up front so the table exists with its types even when no line was read
-LINE_COLUMNS: dict[str, dict[str, Any]] = {
+LINE_TYPES: dict[str, dict[str, Any]] = {
     "id": {"data_type": "bigint"},
     "zakaz_id": {"data_type": "bigint"},
     "tovar_id": {"data_type": "bigint"},
     "quantity": {"data_type": "bigint"},
-    "price": money(),
+    "price": {"data_type": "decimal", "precision": 12, "scale": 2},
     "updated_at": {"data_type": "timestamp"},
 }
+
+
+def nullable_columns(engine: sa.Engine, table: str) -> set[str]:
+    """The columns the source declares NULL-able now: hints must follow them, or dlt would
+    create (or keep) a non-Nullable column and a NULL would land as 0."""
+    return {c["name"] for c in sa.inspect(engine).get_columns(table) if c.get("nullable", True)}
+
+
+def money_hints(engine: sa.Engine, table: str) -> dict[str, Any] | None:
+    if table not in MONEY_COLUMNS:
+        return None
+    nullable = nullable_columns(engine, table)
+    return {column: money(column in nullable) for column in MONEY_COLUMNS[table]}
+
+
+def line_hints(engine: sa.Engine) -> dict[str, Any]:
+    nullable = nullable_columns(engine, LINES_TABLE)
+    return {name: {**hint, "nullable": name in nullable} for name, hint in LINE_TYPES.items()}
+
+
+def source_now(engine: sa.Engine) -> datetime:
+    """The shop's wall clock (its DATETIMEs are wall-clock values), labelled UTC as landed."""
+    if engine.dialect.name == "mysql":
+        with engine.connect() as conn:
+            now = conn.execute(sa.text("SELECT NOW()")).scalar_one()
+    else:  # the demo's SQLite holds Moscow wall-clock values
+        now = datetime.now(SHOP_TIME_ZONE).replace(tzinfo=None)
+    return now.replace(microsecond=0, tzinfo=UTC)
 
 
 def create_shop_engine(url: str) -> sa.Engine:
@@ -230,20 +271,17 @@ def _lines_of(engine: sa.Engine, chunk_size: int, order_ids: Sequence[int] | Non
     yield from _table(engine, LINES_TABLE, chunk_size, query_adapter=only_these_orders)
 
 
-@dlt.resource(
-    name=LINES_TABLE,
-    primary_key="id",
-    merge_key="zakaz_id",
-    write_disposition=MERGE,
-    columns=LINE_COLUMNS,
-)
-def order_lines(engine: sa.Engine, chunk_size: int) -> Iterator[Any]:
+@dlt.resource(name=LINES_TABLE, primary_key="id", merge_key="zakaz_id", write_disposition=MERGE)
+def order_lines(engine: sa.Engine, chunk_size: int, now: datetime) -> Iterator[Any]:
     """All current lines of every order that changed (or had a line change) since last run."""
     state = dlt.current.resource_state()
     since = state.get("changed_since")
     with engine.connect() as conn:
-        # taken before reading, so a change made during this run is read again next run
+        # taken before reading, so a change made during this run is read again next run;
+        # never past the source's clock, so a row dated next week cannot hide tonight's edits
         last_change = _last_change(conn)
+        if last_change is not None:
+            last_change = min(last_change, now.replace(tzinfo=None))
         order_ids = (
             None if since is None else _changed_order_ids(conn, datetime.fromisoformat(since))
         )
@@ -256,21 +294,123 @@ def order_lines(engine: sa.Engine, chunk_size: int) -> Iterator[Any]:
         state["changed_since"] = last_change.isoformat()
 
 
+class CursorGuard:
+    """A step after a table's incremental: reports rows whose `updated_at` is NULL or beyond
+    the source's clock + FUTURE_TOLERANCE, and keeps the saved cursor at the source's clock
+    at most, so the next night still reads every row changed after tonight's read."""
+
+    def __init__(self, table: str, now: datetime, report: LoadReport) -> None:
+        self.table, self.now, self.report = table, now, report
+        self.resource: DltResource | None = None
+        self._limit = pa.scalar(now + FUTURE_TOLERANCE, pa.timestamp("us", "UTC"))
+
+    def __call__(self, batch: Any) -> Any:
+        found = self.report.cursor(self.table)
+        cursor = batch.column("updated_at")
+        found.null_rows += cursor.null_count
+        future = pc.filter(cursor, pc.greater(cursor.cast(self._limit.type), self._limit))
+        if len(future):
+            found.future_rows += len(future)
+            latest = pc.max(future).as_py()
+            found.latest = latest if found.latest is None else max(found.latest, latest)
+        self._cap()
+        return batch
+
+    def _cap(self) -> None:
+        wrapper = self.resource.incremental if self.resource is not None else None
+        incremental = getattr(wrapper, "_incremental", None)
+        if incremental is None:
+            return
+        state = incremental._cached_state or {}
+        if (capped := self._capped(state.get("last_value"))) is not None:
+            state["last_value"] = incremental._current_last_value = capped
+            self.report.capped[self.table] = capped
+        for transformer in incremental._transformers.values():
+            if (capped := self._capped(transformer.last_value)) is not None:
+                transformer.last_value = capped
+
+    def _capped(self, value: Any) -> datetime | None:
+        """The source's clock, in the value's own flavour, when `value` is past it."""
+        if not isinstance(value, datetime):
+            return None
+        now = self.now if value.tzinfo is not None else self.now.replace(tzinfo=None)
+        return now if value > now else None
+
+
+def _incremental_table(
+    engine: sa.Engine, name: str, chunk_size: int, now: datetime, report: LoadReport
+) -> DltResource:
+    # a row without updated_at is read every night (SQL: OR updated_at IS NULL), not skipped
+    cursor = dlt.sources.incremental("updated_at", on_cursor_value_missing="include")
+    resource = _table(engine, name, chunk_size, incremental=cursor)
+    resource.apply_hints(columns=money_hints(engine, name), **MERGED)
+    guard = CursorGuard(name, now, report)
+    resource.add_map(guard)
+    guard.resource = resource
+    return resource
+
+
+MERGED: Any = {"write_disposition": MERGE, "primary_key": "id"}
+
+
 @dlt.source(name="mysql", max_table_nesting=0)
-def shop_database(engine: sa.Engine, chunk_size: int = 50_000) -> list[DltResource]:
-    """Five resources, one per shop table; land in raw.mysql__<table>."""
-    merged = {"write_disposition": MERGE, "primary_key": "id"}
-    return [
+def shop_database(
+    engine: sa.Engine,
+    chunk_size: int = 50_000,
+    report: LoadReport | None = None,
+    skip: Sequence[str] = (),
+) -> list[DltResource]:
+    """One resource per shop table (land in raw.mysql__<table>), minus `skip`, and the
+    load's findings (raw.mysql__load_events)."""
+    report = report if report is not None else LoadReport()
+    now = source_now(engine)
+    resources = []
+    if "cities" not in skip:
         # a few dozen rows and no updated_at: re-read whole every run
-        _table(engine, "cities", chunk_size).apply_hints(**merged),
-        *(
-            _table(
-                engine, name, chunk_size, incremental=dlt.sources.incremental("updated_at")
-            ).apply_hints(columns=MONEY_COLUMNS.get(name), **merged)
-            for name in INCREMENTAL_TABLES[:-1]
-        ),
-        order_lines(engine, chunk_size),
+        resources.append(_table(engine, "cities", chunk_size).apply_hints(**MERGED))
+    resources += [
+        _incremental_table(engine, name, chunk_size, now, report)
+        for name in INCREMENTAL_TABLES[:-1]
+        if name not in skip
     ]
+    if LINES_TABLE not in skip:
+        resources.append(
+            order_lines(engine, chunk_size, now).apply_hints(columns=line_hints(engine))
+        )
+    resources.append(report.resource())  # last: it reports what the tables found
+    return resources
+
+
+def check_schema(engine: sa.Engine, pipeline: dlt.Pipeline) -> list[Drift]:
+    """Drift of every shop table that has landed before; widens raw columns that must now
+    hold NULLs (in the table and in dlt's staging copy), before any row is written."""
+    if not pipeline.default_schema_name:
+        return []  # nothing landed yet
+    with pipeline.sql_client() as client:
+        rows = client.execute_sql(
+            "SELECT table, name, type FROM system.columns WHERE database = %s"
+            " AND table LIKE 'mysql%%' ORDER BY table, position",
+            client.catalog_name(quote=False) or "raw",
+        )
+        landed: dict[str, dict[str, str]] = {}
+        for table, column, ch_type in rows or []:
+            landed.setdefault(table, {})[column] = ch_type
+        drifts = []
+        for name in ("cities", *INCREMENTAL_TABLES):
+            if f"mysql__{name}" in landed:
+                drifts += compare(name, source_columns(engine, name), landed[f"mysql__{name}"])
+        for drift in drifts:
+            if drift.widen_to_nullable:
+                for table in (f"mysql__{drift.table}", f"mysql_staging__{drift.table}"):
+                    if drift.column in landed.get(table, {}):
+                        client.execute_sql(
+                            f"ALTER TABLE {client.catalog_name()}.`{table}` MODIFY COLUMN"
+                            f" `{drift.column}` Nullable({drift.widen_to_nullable})"
+                        )
+                schema_table = pipeline.default_schema.tables.get(drift.table)
+                if schema_table and drift.column in schema_table["columns"]:
+                    schema_table["columns"][drift.column]["nullable"] = True
+    return drifts
 
 
 def replace_if_first(source: DltSource, saved_state: dict[str, Any]) -> None:
@@ -281,5 +421,5 @@ def replace_if_first(source: DltSource, saved_state: dict[str, Any]) -> None:
     source's state as restored from the warehouse."""
     saved = saved_state.get("resources", {})
     for name in INCREMENTAL_TABLES:
-        if not saved.get(name):
+        if name in source.resources and not saved.get(name):
             source.resources[name].apply_hints(write_disposition="replace")

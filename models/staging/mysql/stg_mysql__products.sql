@@ -14,7 +14,7 @@ deduplicated as (
 renamed as (
     select
         -- ids
-        cast(id as UInt32) as product_id,
+        accurateCast(id, 'UInt32') as product_id,
 
         -- strings
         {{ clean_text('name') }} as product_name,
