@@ -5,6 +5,7 @@ says what to write instead."""
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -52,15 +53,17 @@ def env_int(name: str, default: int, low: int, high: int) -> int:
 
 
 def _writable_dir(name: str, path: Path) -> None:
-    """The directory, or the nearest existing parent it would be created in, is writable."""
-    existing = path
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+    """The directory exists or can be created, and a file can be written in it (tried for
+    real: permission bits say nothing to root, or on a read-only mount)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
         raise ConfigError(
-            f"{name}: directory {existing} is not writable by this user; "
+            f"{name}: directory {path} is not writable ({error.strerror}); "
             "fix its permissions or point the variable elsewhere"
-        )
+        ) from None
 
 
 def check_warehouse_url(url: str) -> None:
@@ -122,8 +125,10 @@ class Settings:
         pipelines_dir = Path(env("DLT_PIPELINES_DIR") or REPO_ROOT / ".dlt_pipelines")
         _writable_dir("DLT_PIPELINES_DIR", pipelines_dir)
         return cls(
-            warehouse_url=warehouse_url,
-            shop_db_url=shop_db_url,
+            # user and password percent-encoded: a '/', '@' or '#' in a password written
+            # as-is is read as the password, not as a path, host or fragment
+            warehouse_url=normalize_url(warehouse_url),
+            shop_db_url=normalize_url(shop_db_url),
             mysql_chunk_size=env_int("MYSQL_CHUNK_SIZE", 50_000, *CHUNK_SIZE_RANGE),
             pipelines_dir=pipelines_dir,
         )
