@@ -5,7 +5,7 @@ id, in `raw.mysql__load_events` (one row per finding)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +42,8 @@ class LoadReport:
     drifts: list[Drift] = field(default_factory=list)
     cursors: dict[str, CursorFindings] = field(default_factory=dict)
     capped: dict[str, datetime] = field(default_factory=dict)
+    # run once every table was read, before the report is written (the cursor caps)
+    on_finish: list[Callable[[], None]] = field(default_factory=list)
 
     def cursor(self, table: str) -> CursorFindings:
         return self.cursors.setdefault(table, CursorFindings())
@@ -90,6 +92,8 @@ class LoadReport:
 
         @dlt.resource(name=EVENTS_TABLE, write_disposition="append", columns=EVENT_COLUMNS)
         def load_events() -> Iterator[list[dict[str, Any]]]:
+            for finish in self.on_finish:
+                finish()
             rows = self.events()
             for row in rows:
                 count = f" [{row['row_count']} row(s)]" if row["row_count"] else ""

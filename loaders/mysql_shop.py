@@ -297,12 +297,15 @@ def order_lines(engine: sa.Engine, chunk_size: int, now: datetime) -> Iterator[A
 class CursorGuard:
     """A step after a table's incremental: reports rows whose `updated_at` is NULL or beyond
     the source's clock + FUTURE_TOLERANCE, and keeps the saved cursor at the source's clock
-    at most, so the next night still reads every row changed after tonight's read."""
+    at most, so the next night still reads every row changed after tonight's read.
+
+    dlt raises the cursor to the newest value it saw after each batch, so the cap is applied
+    after each batch, and once more by the report resource after every table was read."""
 
     def __init__(self, table: str, now: datetime, report: LoadReport) -> None:
         self.table, self.now, self.report = table, now, report
-        self.resource: DltResource | None = None
         self._limit = pa.scalar(now + FUTURE_TOLERANCE, pa.timestamp("us", "UTC"))
+        report.on_finish.append(self.cap_saved_cursor)
 
     def __call__(self, batch: Any) -> Any:
         found = self.report.cursor(self.table)
@@ -313,28 +316,22 @@ class CursorGuard:
             found.future_rows += len(future)
             latest = pc.max(future).as_py()
             found.latest = latest if found.latest is None else max(found.latest, latest)
-        self._cap()
+        self._cap(dlt.current.resource_state())
         return batch
 
-    def _cap(self) -> None:
-        wrapper = self.resource.incremental if self.resource is not None else None
-        incremental = getattr(wrapper, "_incremental", None)
-        if incremental is None:
-            return
-        state = incremental._cached_state or {}
-        if (capped := self._capped(state.get("last_value"))) is not None:
-            state["last_value"] = incremental._current_last_value = capped
-            self.report.capped[self.table] = capped
-        for transformer in incremental._transformers.values():
-            if (capped := self._capped(transformer.last_value)) is not None:
-                transformer.last_value = capped
+    def cap_saved_cursor(self) -> None:
+        self._cap(dlt.current.source_state().get("resources", {}).get(self.table, {}))
 
-    def _capped(self, value: Any) -> datetime | None:
-        """The source's clock, in the value's own flavour, when `value` is past it."""
+    def _cap(self, resource_state: dict[str, Any]) -> None:
+        cursor = resource_state.get("incremental", {}).get("updated_at", {})
+        value = cursor.get("last_value")
         if not isinstance(value, datetime):
-            return None
+            return
         now = self.now if value.tzinfo is not None else self.now.replace(tzinfo=None)
-        return now if value > now else None
+        if value > now:
+            cursor["last_value"] = now
+            cursor["unique_hashes"] = []  # they were the future rows' hashes
+            self.report.capped[self.table] = now
 
 
 def _incremental_table(
@@ -344,9 +341,7 @@ def _incremental_table(
     cursor = dlt.sources.incremental("updated_at", on_cursor_value_missing="include")
     resource = _table(engine, name, chunk_size, incremental=cursor)
     resource.apply_hints(columns=money_hints(engine, name), **MERGED)
-    guard = CursorGuard(name, now, report)
-    resource.add_map(guard)
-    guard.resource = resource
+    resource.add_map(CursorGuard(name, now, report))
     return resource
 
 
