@@ -164,8 +164,6 @@ def main(argv: list[str] | None = None) -> int:
     except ActionableError as error:  # the lock: another run holds it, or no lock dir
         print(f"load not started: {one_line(error)}", file=sys.stderr)
         return 1
-    if failed:
-        print(f"load failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
 
 
