@@ -52,6 +52,9 @@
                 {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
                 {% do run_query('create table ' ~ build ~ '.`' ~ node.alias ~ '` clone as '
                     ~ published ~ '.`' ~ node.alias ~ '`') %}
+            {% elif node.config.materialized == 'incremental' %}
+                {# never published: never continue from an unpublished build #}
+                {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
             {% endif %}
         {% endif %}
     {% endfor %}

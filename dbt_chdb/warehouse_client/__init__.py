@@ -19,10 +19,10 @@ __all__ = [
     "WarehouseError",
     "WarehouseUnreachable",
     "chdb_path",
+    "normalize_url",
     "open_client",
     "redact",
     "redact_url",
-    "normalize_url",
     "url_secrets",
 ]
 
