@@ -23,7 +23,7 @@ from dlt.common.pipeline import LoadInfo
 from loaders.common.errors import ActionableError, one_line, redact_logs
 from loaders.common.run_lock import run_lock
 from loaders.common.warehouse_destination import warehouse
-from loaders.config import ConfigError, Settings
+from loaders.config import ConfigError, Settings, env
 
 log = logging.getLogger("loaders")
 
@@ -134,10 +134,15 @@ SOURCES: dict[str, Callable[[Settings], LoadInfo]] = {"mysql": load_mysql}
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        sources_variable = env("SOURCES")
+    except ConfigError as error:
+        print(f"configuration error: {one_line(error)}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
     parser.add_argument(
         "--sources",
-        default=os.environ.get("SOURCES") or ",".join(SOURCES),
+        default=sources_variable or ",".join(SOURCES),
         help=f"comma-separated, any of: {', '.join(SOURCES)} (default: all)",
     )
     parser.add_argument("-v", "--verbose", action="store_true")

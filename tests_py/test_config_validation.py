@@ -73,6 +73,10 @@ def test_set_but_empty_shop_url_is_an_error_not_the_demo(tmp_path: Path) -> None
     assert "demo" not in line
 
 
+def test_set_but_empty_sources_is_an_error(tmp_path: Path) -> None:
+    assert_config_error(load(tmp_path, SOURCES=""), "SOURCES is set but empty")
+
+
 def test_demo_shop_only_with_the_demo_warehouse(tmp_path: Path) -> None:
     assert_config_error(
         load(tmp_path, SHOP_DB_URL="<unset>"),
