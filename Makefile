@@ -25,7 +25,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml dbt_chdb/pyproject.toml $(shell find dbt_chdb/dbt -type f -not -path '*__pycache__*')
+$(STAMP): pyproject.toml dbt_chdb/pyproject.toml $(shell find dbt_chdb/dbt dbt_chdb/warehouse_client -type f -not -path '*__pycache__*')
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]' ./dbt_chdb

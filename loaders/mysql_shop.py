@@ -7,14 +7,21 @@ pyarrow backend. Both give the same Arrow types. Order lines follow their orders
 order or any of its lines changed, all of its current lines are re-read and replace the old
 ones (merge_key `zakaz_id`), because edited orders delete and re-insert lines with new ids.
 A table without a saved cursor is read whole and lands with `replace` (see replace_if_first).
+
+Nothing changes meaning on the way: raw columns are Nullable exactly where the source column
+is (and become Nullable when the source's does, see shop_schema_check), integers land as
+Int64 and money as the declared DECIMAL. The cursor cannot be poisoned: a row dated beyond
+the source's clock + FUTURE_TOLERANCE is loaded and reported, but the saved cursor stops at
+the source's clock; a row without `updated_at` is loaded (every night) and reported.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import dlt
 import pyarrow as pa
@@ -27,6 +34,9 @@ from dlt.sources.sql_database import sql_table
 from dlt.sources.sql_database.helpers import ConnectorXTableLoader
 
 from loaders.common.errors import ActionableError
+from loaders.cursor_guard import CursorGuard
+from loaders.load_report import LoadReport
+from loaders.shop_schema_check import Drift, compare, source_columns
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +45,7 @@ INCREMENTAL_TABLES = ("users", "tovary", "zakazy", LINES_TABLE)
 # Above this many changed orders one full scan beats many IN (...) lookups.
 FULL_RELOAD_THRESHOLD = 200_000
 IN_LIST_SIZE = 10_000
+SHOP_TIME_ZONE = ZoneInfo("Europe/Moscow")
 
 
 # A run reads each table once, so its staging table never holds an id twice: skip dlt's
@@ -47,23 +58,51 @@ READ_ONLY_SESSION = (
 )
 
 
-def money() -> dict[str, Any]:
+def money(nullable: bool) -> dict[str, Any]:
     # a fresh dict each time: dlt writes the column name into the hint it is given
-    return {"data_type": "decimal", "precision": 12, "scale": 2}
+    return {"data_type": "decimal", "precision": 12, "scale": 2, "nullable": nullable}
 
 
 # DECIMAL(12,2) as declared; SQLite reflection and arrow inference would narrow it to the data
-MONEY_COLUMNS = {"tovary": {"price": money()}, "zakazy": {"delivery_cost": money()}}
+MONEY_COLUMNS = {"tovary": ("price",), "zakazy": ("delivery_cost",)}
 
 # declared up front so the table exists with its types even when no line was read
-LINE_COLUMNS: dict[str, dict[str, Any]] = {
+LINE_TYPES: dict[str, dict[str, Any]] = {
     "id": {"data_type": "bigint"},
     "zakaz_id": {"data_type": "bigint"},
     "tovar_id": {"data_type": "bigint"},
     "quantity": {"data_type": "bigint"},
-    "price": money(),
+    "price": {"data_type": "decimal", "precision": 12, "scale": 2},
     "updated_at": {"data_type": "timestamp"},
 }
+
+
+def nullable_columns(engine: sa.Engine, table: str) -> set[str]:
+    """The columns the source declares NULL-able now: hints must follow them, or dlt would
+    create (or keep) a non-Nullable column and a NULL would land as 0."""
+    return {c["name"] for c in sa.inspect(engine).get_columns(table) if c.get("nullable", True)}
+
+
+def money_hints(engine: sa.Engine, table: str) -> dict[str, Any] | None:
+    if table not in MONEY_COLUMNS:
+        return None
+    nullable = nullable_columns(engine, table)
+    return {column: money(column in nullable) for column in MONEY_COLUMNS[table]}
+
+
+def line_hints(engine: sa.Engine) -> dict[str, Any]:
+    nullable = nullable_columns(engine, LINES_TABLE)
+    return {name: {**hint, "nullable": name in nullable} for name, hint in LINE_TYPES.items()}
+
+
+def source_now(engine: sa.Engine) -> datetime:
+    """The shop's wall clock (its DATETIMEs are wall-clock values), labelled UTC as landed."""
+    if engine.dialect.name == "mysql":
+        with engine.connect() as conn:
+            now = conn.execute(sa.text("SELECT NOW()")).scalar_one()
+    else:  # the demo's SQLite holds Moscow wall-clock values
+        now = datetime.now(SHOP_TIME_ZONE).replace(tzinfo=None)
+    return now.replace(microsecond=0, tzinfo=UTC)
 
 
 def create_shop_engine(url: str) -> sa.Engine:
@@ -230,20 +269,17 @@ def _lines_of(engine: sa.Engine, chunk_size: int, order_ids: Sequence[int] | Non
     yield from _table(engine, LINES_TABLE, chunk_size, query_adapter=only_these_orders)
 
 
-@dlt.resource(
-    name=LINES_TABLE,
-    primary_key="id",
-    merge_key="zakaz_id",
-    write_disposition=MERGE,
-    columns=LINE_COLUMNS,
-)
-def order_lines(engine: sa.Engine, chunk_size: int) -> Iterator[Any]:
+@dlt.resource(name=LINES_TABLE, primary_key="id", merge_key="zakaz_id", write_disposition=MERGE)
+def order_lines(engine: sa.Engine, chunk_size: int, now: datetime) -> Iterator[Any]:
     """All current lines of every order that changed (or had a line change) since last run."""
     state = dlt.current.resource_state()
     since = state.get("changed_since")
     with engine.connect() as conn:
-        # taken before reading, so a change made during this run is read again next run
+        # taken before reading, so a change made during this run is read again next run;
+        # never past the source's clock, so a row dated next week cannot hide tonight's edits
         last_change = _last_change(conn)
+        if last_change is not None:
+            last_change = min(last_change, now.replace(tzinfo=None))
         order_ids = (
             None if since is None else _changed_order_ids(conn, datetime.fromisoformat(since))
         )
@@ -256,21 +292,78 @@ def order_lines(engine: sa.Engine, chunk_size: int) -> Iterator[Any]:
         state["changed_since"] = last_change.isoformat()
 
 
+def _incremental_table(
+    engine: sa.Engine, name: str, chunk_size: int, now: datetime, report: LoadReport
+) -> DltResource:
+    # a row without updated_at is read every night (SQL: OR updated_at IS NULL), not skipped
+    cursor = dlt.sources.incremental("updated_at", on_cursor_value_missing="include")
+    resource = _table(engine, name, chunk_size, incremental=cursor)
+    resource.apply_hints(columns=money_hints(engine, name), **MERGED)
+    resource.add_map(CursorGuard(name, now, report))
+    return resource
+
+
+MERGED: Any = {"write_disposition": MERGE, "primary_key": "id"}
+
+
 @dlt.source(name="mysql", max_table_nesting=0)
-def shop_database(engine: sa.Engine, chunk_size: int = 50_000) -> list[DltResource]:
-    """Five resources, one per shop table; land in raw.mysql__<table>."""
-    merged = {"write_disposition": MERGE, "primary_key": "id"}
-    return [
+def shop_database(
+    engine: sa.Engine,
+    chunk_size: int = 50_000,
+    report: LoadReport | None = None,
+    skip: Sequence[str] = (),
+) -> list[DltResource]:
+    """One resource per shop table (land in raw.mysql__<table>), minus `skip`, and the
+    load's findings (raw.mysql__load_events)."""
+    report = report if report is not None else LoadReport()
+    now = source_now(engine)
+    resources = []
+    if "cities" not in skip:
         # a few dozen rows and no updated_at: re-read whole every run
-        _table(engine, "cities", chunk_size).apply_hints(**merged),
-        *(
-            _table(
-                engine, name, chunk_size, incremental=dlt.sources.incremental("updated_at")
-            ).apply_hints(columns=MONEY_COLUMNS.get(name), **merged)
-            for name in INCREMENTAL_TABLES[:-1]
-        ),
-        order_lines(engine, chunk_size),
+        resources.append(_table(engine, "cities", chunk_size).apply_hints(**MERGED))
+    resources += [
+        _incremental_table(engine, name, chunk_size, now, report)
+        for name in INCREMENTAL_TABLES[:-1]
+        if name not in skip
     ]
+    if LINES_TABLE not in skip:
+        resources.append(
+            order_lines(engine, chunk_size, now).apply_hints(columns=line_hints(engine))
+        )
+    resources.append(report.resource())  # last: it reports what the tables found
+    return resources
+
+
+def check_schema(engine: sa.Engine, pipeline: dlt.Pipeline) -> list[Drift]:
+    """Drift of every shop table that has landed before; widens raw columns that must now
+    hold NULLs (in the table and in dlt's staging copy), before any row is written."""
+    if not pipeline.default_schema_name:
+        return []  # nothing landed yet
+    with pipeline.sql_client() as client:
+        rows = client.execute_sql(
+            "SELECT table, name, type FROM system.columns WHERE database = %s"
+            " AND table LIKE 'mysql%%' ORDER BY table, position",
+            client.catalog_name(quote=False) or "raw",
+        )
+        landed: dict[str, dict[str, str]] = {}
+        for table, column, ch_type in rows or []:
+            landed.setdefault(table, {})[column] = ch_type
+        drifts = []
+        for name in ("cities", *INCREMENTAL_TABLES):
+            if f"mysql__{name}" in landed:
+                drifts += compare(name, source_columns(engine, name), landed[f"mysql__{name}"])
+        for drift in drifts:
+            if drift.widen_to_nullable:
+                for table in (f"mysql__{drift.table}", f"mysql_staging__{drift.table}"):
+                    if drift.column in landed.get(table, {}):
+                        client.execute_sql(
+                            f"ALTER TABLE {client.catalog_name()}.`{table}` MODIFY COLUMN"
+                            f" `{drift.column}` Nullable({drift.widen_to_nullable})"
+                        )
+                schema_table = pipeline.default_schema.tables.get(drift.table)
+                if schema_table and drift.column in schema_table["columns"]:
+                    schema_table["columns"][drift.column]["nullable"] = True
+    return drifts
 
 
 def replace_if_first(source: DltSource, saved_state: dict[str, Any]) -> None:
@@ -281,5 +374,5 @@ def replace_if_first(source: DltSource, saved_state: dict[str, Any]) -> None:
     source's state as restored from the warehouse."""
     saved = saved_state.get("resources", {})
     for name in INCREMENTAL_TABLES:
-        if not saved.get(name):
+        if name in source.resources and not saved.get(name):
             source.resources[name].apply_hints(write_disposition="replace")

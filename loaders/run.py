@@ -2,7 +2,9 @@
 
 Each source is its own dlt pipeline. A failing source is reported in one line and makes the
 command exit non-zero; dlt only commits a source's new cursor together with its data, so the
-warehouse keeps its last good state and re-running is always safe.
+warehouse keeps its last good state and re-running is always safe. The settings are checked
+before anything runs, and the whole run holds the warehouse's run lock: a second `make load`
+(or a nightly job) on the same warehouse exits at once.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.common.runtime.collector import NULL_COLLECTOR
 
-from loaders.common.errors import one_line
+from loaders.common.errors import ActionableError, one_line, redact_logs
+from loaders.common.run_lock import run_lock
 from loaders.common.warehouse_destination import warehouse
-from loaders.config import Settings
+from loaders.config import ConfigError, Settings, env
 
 log = logging.getLogger("loaders")
 
@@ -36,25 +39,52 @@ def tune_dlt(settings: Settings) -> None:
         os.environ.setdefault("DATA_WRITER__COMPRESSION", "none")
 
 
-def make_pipeline(name: str, dataset: str, settings: Settings) -> dlt.Pipeline:
-    """A pipeline whose state lives in the warehouse only.
+RUN_DIR_MARK = ".run-"
 
-    The local working dir is wiped first, so state (incremental cursors) is always restored
-    from the warehouse: a fresh or rebuilt warehouse is loaded in full, never skipped.
-    """
-    shutil.rmtree(Path(settings.pipelines_dir) / name, ignore_errors=True)
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_dir(name: str, settings: Settings) -> Path:
+    """This run's own working dir for pipeline `name`: no other run ever touches it.
+
+    Dirs left by runs that were killed (their pid is gone) are removed first. dlt's state
+    lives in the warehouse, so a fresh dir always restores the cursors from there."""
+    base = Path(settings.pipelines_dir)
+    for stale in base.glob(f"{name}{RUN_DIR_MARK}*"):
+        pid = stale.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return base / f"{name}{RUN_DIR_MARK}{os.getpid()}"
+
+
+def make_pipeline(name: str, dataset: str, settings: Settings) -> dlt.Pipeline:
+    """A pipeline whose state lives in the warehouse only, in a working dir of its own."""
     return dlt.pipeline(
         pipeline_name=name,
         destination=warehouse(url=settings.warehouse_url),
         dataset_name=dataset,
-        pipelines_dir=str(settings.pipelines_dir),
+        pipelines_dir=str(run_dir(name, settings)),
         progress="log" if log.isEnabledFor(logging.DEBUG) else NULL_COLLECTOR,
     )
 
 
+class LossyTypeChange(ActionableError):
+    pass
+
+
 def load_mysql(settings: Settings) -> LoadInfo:
+    from loaders.load_report import LoadReport
     from loaders.mysql_shop import (
         check_reachable,
+        check_schema,
         create_shop_engine,
         replace_if_first,
         shop_database,
@@ -65,21 +95,41 @@ def load_mysql(settings: Settings) -> LoadInfo:
         check_reachable(engine)
         pipeline = make_pipeline("shop_mysql", "mysql", settings)
         pipeline.sync_destination()  # the cursors saved in the warehouse, before choosing how
-        source = shop_database(engine, chunk_size=settings.mysql_chunk_size)
+        report = LoadReport(drifts=check_schema(engine, pipeline))
+        lossy = [d for d in report.drifts if d.lossy]
+        source = shop_database(
+            engine,
+            chunk_size=settings.mysql_chunk_size,
+            report=report,
+            skip=sorted({d.table for d in lossy}),
+        )
         replace_if_first(source, pipeline.state.get("sources", {}).get(source.name, {}))
-        return pipeline.run(source)
+        info = pipeline.run(source)
+        if lossy:  # the other tables are loaded; these wait for a person
+            raise LossyTypeChange(
+                "; ".join(d.line() for d in lossy)
+                + ": table not loaded; widen the raw column (ALTER TABLE raw.mysql__<table>"
+                " MODIFY COLUMN ...) or reload the table, then rerun"
+            )
+        return info
     finally:
         engine.dispose()
+        shutil.rmtree(run_dir("shop_mysql", settings), ignore_errors=True)
 
 
 SOURCES: dict[str, Callable[[Settings], LoadInfo]] = {"mysql": load_mysql}
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        sources_variable = env("SOURCES")
+    except ConfigError as error:
+        print(f"configuration error: {one_line(error)}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
     parser.add_argument(
         "--sources",
-        default=os.environ.get("SOURCES") or ",".join(SOURCES),
+        default=sources_variable or ",".join(SOURCES),
         help=f"comma-separated, any of: {', '.join(SOURCES)} (default: all)",
     )
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -93,8 +143,24 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
 
-    settings = Settings.from_env()
+    redact_logs()
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"configuration error: {one_line(error)}", file=sys.stderr)
+        return 2
     tune_dlt(settings)
+    try:
+        with run_lock(settings.warehouse_url, "make load"):
+            failed = load_sources(selected, settings)
+    except ActionableError as error:  # the lock: another run holds it, or no lock dir
+        print(f"load not started: {one_line(error)}", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+def load_sources(selected: list[str], settings: Settings) -> list[str]:
+    """Run each source; each fails alone. The names of those that failed."""
     failed = []
     for name in selected:
         try:
@@ -104,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"load failed: source {name}: {one_line(error)}", file=sys.stderr)
             continue
         log.info("source %s loaded: %s", name, summarize(info))
-    return 1 if failed else 0
+    return failed
 
 
 def summarize(info: LoadInfo) -> str:

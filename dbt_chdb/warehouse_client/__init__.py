@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fcntl
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import clickhouse_connect
 from clickhouse_connect.driver.client import Client
@@ -19,9 +19,11 @@ __all__ = [
     "WarehouseError",
     "WarehouseUnreachable",
     "chdb_path",
+    "normalize_url",
     "open_client",
     "redact",
     "redact_url",
+    "url_secrets",
 ]
 
 
@@ -33,18 +35,56 @@ class WarehouseUnreachable(WarehouseError):
     """A ClickHouse server that did not answer: worth a retry."""
 
 
+def _split_userinfo(url: str) -> tuple[str, str | None, str | None, str]:
+    """(scheme://, user, password, host and the rest) of a URL, taken apart by hand.
+
+    The userinfo ends at the LAST '@' of the URL, so a password may hold '/', '@', '#', '?'
+    or '%' unencoded (urllib would read a '/' as the start of the path and show the rest of
+    the password as a port or a path, in clear). Percent-encoded passwords work as usual.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url, None, None, ""
+    userinfo, _, host = rest.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    return scheme + "://", user, password if colon else None, host
+
+
+def url_secrets(url: str) -> list[str]:
+    """The password of a URL in every form a message may show it: as written, decoded and
+    encoded. Longest first, so a replacement never leaves part of a longer form behind."""
+    _, _, password, _ = _split_userinfo(url)
+    if not password:
+        return []
+    forms = {password, unquote(password), quote(unquote(password), safe="")}
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
 def redact_url(url: str) -> str:
     """The URL without its password, safe for logs and dbt artifacts."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    prefix, user, password, host = _split_userinfo(url)
+    if password is None:
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    return f"{prefix}{user}:***@{host}"
+
+
+def normalize_url(url: str) -> str:
+    """The URL with user and password percent-encoded, so any URL parser reads it right."""
+    prefix, user, password, host = _split_userinfo(url)
+    if user is None:
+        return url
+    userinfo = quote(unquote(user), safe="")
+    if password is not None:
+        userinfo += ":" + quote(unquote(password), safe="")
+    return f"{prefix}{userinfo}@{host}"
 
 
 def redact(text: str, url: str) -> str:
-    """`text` with every occurrence of `url` shown without its password."""
-    return text.replace(url, redact_url(url))
+    """`text` with `url` and its password (in any form) shown without the password."""
+    text = text.replace(url, redact_url(url))
+    for secret in url_secrets(url):
+        text = text.replace(secret, "***")
+    return text
 
 
 def chdb_path(url: str) -> str | None:
@@ -83,15 +123,22 @@ def open_client(url: str, settings: dict[str, object] | None = None) -> Client:
                     "wait for it to finish, then retry"
                 ) from None
             raise
-    parts = urlsplit(url)
+    parts = urlsplit(normalize_url(url))
     if parts.scheme not in ("http", "https"):
         raise WarehouseError(
             f"WAREHOUSE_URL must start with chdb:, http:// or https://, got {redact_url(url)}"
         )
     try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise WarehouseError(
+            f"WAREHOUSE_URL {redact_url(url)} has no valid host:port; "
+            "expected https://user:password@host:8443/"
+        ) from None
+    try:
         # clickhouse-connect reads host, port and credentials from the DSN but not its scheme
         return clickhouse_connect.get_client(
-            dsn=url, interface=parts.scheme, settings=settings, query_limit=0
+            dsn=parts.geturl(), interface=parts.scheme, settings=settings, query_limit=0
         )
     except OperationalError as ex:
         reason = str(ex).splitlines()[0] if str(ex) else type(ex).__name__

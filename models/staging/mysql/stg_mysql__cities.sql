@@ -12,7 +12,7 @@ deduplicated as (
 renamed as (
     select
         -- ids
-        cast(id as UInt32) as city_id,
+        accurateCast(id, 'UInt32') as city_id,
 
         -- strings
         {{ clean_category('name') }} as city_name,

@@ -10,13 +10,13 @@ deduplicated as (
 
 renamed as (
     select
-        -- ids
-        cast(id as UInt32) as line_id,
-        cast(zakaz_id as UInt32) as order_id,
-        cast(tovar_id as UInt32) as product_id,
+        -- ids: accurateCast fails the build on an id that does not fit, never wraps it
+        accurateCast(id, 'UInt32') as line_id,
+        accurateCast(zakaz_id, 'UInt32') as order_id,
+        accurateCast(tovar_id, 'UInt32') as product_id,
 
-        -- numerics
-        cast(quantity as UInt32) as quantity,
+        -- numerics: signed, as in the source (a return line may be negative: tests decide)
+        cast(quantity as Int64) as quantity,
         cast(price as Decimal(18, 2)) as price,
 
         -- timestamps

@@ -10,10 +10,10 @@ deduplicated as (
 
 renamed as (
     select
-        -- ids
-        cast(id as UInt32) as order_id,
-        cast(user_id as UInt32) as user_id,
-        cast(delivery_city_id as Nullable(UInt32)) as delivery_city_id,
+        -- ids: accurateCast fails the build on an id that does not fit, never wraps it
+        accurateCast(id, 'UInt32') as order_id,
+        accurateCast(user_id, 'UInt32') as user_id,
+        accurateCast(delivery_city_id, 'Nullable(UInt32)') as delivery_city_id,
 
         -- strings
         coalesce({{ clean_category('payment_method') }}, 'unknown') as payment_method,
@@ -23,7 +23,8 @@ renamed as (
         {{ clean_text('utm_content') }} as utm_content,
 
         -- numerics
-        cast(status as UInt8) as status,
+        -- a status of 257 must not wrap to 1 (paid): fail instead
+        accurateCast(status, 'UInt8') as status,
         cast(delivery_cost as Decimal(18, 2)) as delivery_cost,
 
         -- timestamps

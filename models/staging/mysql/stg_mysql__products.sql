@@ -11,7 +11,7 @@ deduplicated as (
 renamed as (
     select
         -- ids
-        cast(id as UInt32) as product_id,
+        accurateCast(id, 'UInt32') as product_id,
 
         -- strings: what the marts show, lowercase and trimmed, 'unknown' when missing
         coalesce({{ clean_category('name') }}, 'unknown') as product_name,

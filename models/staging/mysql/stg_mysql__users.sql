@@ -11,8 +11,8 @@ deduplicated as (
 renamed as (
     select
         -- ids
-        cast(id as UInt32) as user_id,
-        cast(vk_id as Nullable(UInt64)) as vk_id,
+        accurateCast(id, 'UInt32') as user_id,
+        accurateCast(vk_id, 'Nullable(UInt64)') as vk_id,
 
         -- strings
         {{ clean_text('email') }} as email,

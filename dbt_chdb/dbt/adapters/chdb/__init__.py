@@ -6,10 +6,14 @@ Drop this package once dbt-clickhouse ships its own chDB driver.
 """
 
 from dbt.adapters.base import AdapterPlugin
+from dbt.adapters.chdb import secrets
 from dbt.adapters.chdb.connections import ChdbConnectionManager  # noqa: F401
 from dbt.adapters.chdb.credentials import ChdbCredentials
 from dbt.adapters.chdb.impl import ChdbAdapter
 from dbt.include import chdb
+
+# before the first connection: every line dbt logs from here on is scrubbed
+secrets.register_environment()
 
 Plugin = AdapterPlugin(
     adapter=ChdbAdapter,  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
+from dbt.adapters.chdb import secrets
 from dbt.adapters.clickhouse.credentials import ClickHouseCredentials
-from warehouse_client import redact_url
+from warehouse_client import redact_url, url_secrets
 
 
 @dataclass
@@ -9,6 +10,11 @@ class ChdbCredentials(ClickHouseCredentials):
     """dbt-clickhouse credentials plus `url`, the project's single WAREHOUSE_URL."""
 
     url: str = "chdb:warehouse"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # a URL written into profiles.yml itself, not taken from the environment
+        secrets.register(url_secrets(self.url))
 
     @property
     def type(self) -> str:

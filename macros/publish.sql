@@ -1,0 +1,104 @@
+{#
+    Write-audit-publish for the marts DataLens reads.
+
+    Write: every mart model builds into the database var('marts_build_database')
+    (generate_schema_name), never into `marts` directly. Audit: dbt build runs every test
+    against those tables. Publish: the on-run-end hook `publish_marts(results)` swaps each mart
+    this run built into `marts` (EXCHANGE TABLES; RENAME the first time), only when no model
+    errored and no error-severity test (data or unit) failed; warnings do not block. Otherwise
+    nothing moves, all of yesterday's marts stay, and the run fails naming what failed.
+
+    The swaps are one metadata statement per mart, run back to back: a dashboard query that
+    lands between two of them (milliseconds) can see one new and one old mart.
+#}
+
+{% macro marts_build_database() -%}
+    {{ return(var('marts_build_database', 'marts_build')) }}
+{%- endmacro %}
+
+{% macro published_marts_database() -%}
+    {{ return(generate_schema_name('marts', none)) }}
+{%- endmacro %}
+
+{# Table-like mart models (views would point at the build database). #}
+{% macro _mart_models() -%}
+    {% set found = [] %}
+    {% for node in graph.nodes.values() %}
+        {% if node.resource_type == 'model' and node.schema == marts_build_database()
+            and node.config.materialized in ('table', 'incremental') %}
+            {% do found.append(node) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(found) }}
+{%- endmacro %}
+
+{#
+    on-run-start: create the build database and start every mart this run does not rebuild
+    from scratch from the published state: incremental marts always, and marts that are not
+    selected (so a partial run reads the published marts, not a previous unpublished build).
+    CLONE AS hard-links the parts: no data is copied.
+#}
+{% macro prepare_marts_build() -%}
+    {% if not execute %}{{ return('') }}{% endif %}
+    {% set build = marts_build_database() %}
+    {% set published = published_marts_database() %}
+    {% do run_query('create database if not exists ' ~ build) %}
+    {% for node in _mart_models() %}
+        {% set rebuilt = node.unique_id in selected_resources
+            and node.config.materialized != 'incremental' %}
+        {% if not rebuilt %}
+            {% set source = adapter.get_relation(database=none, schema=published, identifier=node.alias) %}
+            {% if source is not none %}
+                {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
+                {% do run_query('create table ' ~ build ~ '.`' ~ node.alias ~ '` clone as '
+                    ~ published ~ '.`' ~ node.alias ~ '`') %}
+            {% elif node.config.materialized == 'incremental' %}
+                {# never published: never continue from an unpublished build #}
+                {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
+            {% endif %}
+        {% endif %}
+    {% endfor %}
+{%- endmacro %}
+
+{# The results that block publishing: errored nodes and failed error-severity tests. #}
+{% macro _blocking_results(results) -%}
+    {% set blocking = [] %}
+    {% for result in results %}
+        {% if result.status in ('error', 'fail', 'runtime error') %}
+            {% do blocking.append(result.node.name) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(blocking) }}
+{%- endmacro %}
+
+{% macro publish_marts(results) -%}
+    {% if not execute %}{{ return('') }}{% endif %}
+    {% set build = marts_build_database() %}
+    {% set published = published_marts_database() %}
+    {% set blocking = _blocking_results(results) %}
+    {% if blocking %}
+        {{ exceptions.raise_compiler_error(
+            'marts not published: ' ~ blocking | length ~ ' node(s) failed: '
+            ~ blocking | join(', ') ~ '. DataLens keeps the previous marts, all of them; '
+            ~ 'fix the data or the model, then rerun dbt build') }}
+    {% endif %}
+    {% set built = [] %}
+    {% for result in results %}
+        {% set node = result.node %}
+        {% if node.resource_type == 'model' and node.schema == build and result.status == 'success'
+            and node.config.materialized in ('table', 'incremental') %}
+            {% do built.append(node.alias) %}
+        {% endif %}
+    {% endfor %}
+    {% if not built %}{{ return('') }}{% endif %}
+    {% do run_query('create database if not exists ' ~ published) %}
+    {% for name in built | sort %}
+        {% set target = adapter.get_relation(database=none, schema=published, identifier=name) %}
+        {% if target is none %}
+            {% do run_query('rename table ' ~ build ~ '.`' ~ name ~ '` to ' ~ published ~ '.`' ~ name ~ '`') %}
+        {% else %}
+            {% do run_query('exchange tables ' ~ build ~ '.`' ~ name ~ '` and ' ~ published ~ '.`' ~ name ~ '`') %}
+        {% endif %}
+    {% endfor %}
+    {{ log('published ' ~ built | length ~ ' mart(s) to ' ~ published ~ ': ' ~ built | sort | join(', '), info=true) }}
+{%- endmacro %}
