@@ -85,7 +85,16 @@ def load_mysql(settings: Settings) -> LoadInfo:
         engine.dispose()
 
 
-SOURCES: dict[str, Callable[[Settings], LoadInfo]] = {"mysql": load_mysql}
+def load_vk(settings: Settings) -> LoadInfo | None:
+    from loaders.vk import VkSettings, load_vk_profiles
+
+    vk_settings = VkSettings.from_env()  # validated before the warehouse is touched
+    pipeline = make_pipeline("vk_profiles", "vk", settings)
+    return load_vk_profiles(pipeline, settings.warehouse_url, vk_settings)
+
+
+# A source returns None when it had nothing to load (it logs why itself).
+SOURCES: dict[str, Callable[[Settings], LoadInfo | None]] = {"mysql": load_mysql, "vk": load_vk}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(name)
             print(f"load failed: source {name}: {one_line(error)}", file=sys.stderr)
             continue
-        log.info("source %s loaded: %s", name, summarize(info))
+        if info is not None:
+            log.info("source %s loaded: %s", name, summarize(info))
     return 1 if failed else 0
 
 
