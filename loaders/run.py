@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import dlt
@@ -89,7 +90,7 @@ def load_vk(settings: Settings) -> LoadInfo | None:
     from loaders.vk import VkSettings, load_vk_profiles
 
     vk_settings = VkSettings.from_env()  # validated before the warehouse is touched
-    pipeline = make_pipeline("vk_profiles", "vk", settings)
+    pipeline = partial(make_pipeline, "vk_profiles", "vk", settings)  # made only when needed
     return load_vk_profiles(pipeline, settings.warehouse_url, vk_settings)
 
 

@@ -85,6 +85,8 @@ def linked_vk_ids(url: str) -> set[int]:
 
 def stored(warehouse: Warehouse) -> dict[int, list[str]]:
     """vk_id -> its outcomes, oldest fetch first."""
+    if warehouse.query("EXISTS TABLE raw.vk__users") == [[0]]:
+        return {}
     rows = warehouse.query("SELECT vk_id, outcome FROM raw.vk__users ORDER BY fetched_at")
     outcomes: dict[int, list[str]] = {}
     for vk_id, outcome in rows:
@@ -116,8 +118,8 @@ def test_without_token_the_source_is_skipped_in_one_line(
     [line] = [line for line in done.stderr.splitlines() if "source vk" in line]
     assert line.endswith("source vk skipped: VK_TOKEN is not set (set it to load VK profiles)")
     assert calls(sandbox) == []
-    # the table exists (empty), so dbt builds on a warehouse without VK data
-    assert warehouse.query("SELECT count() FROM raw.vk__users") == [[0]]
+    # nothing touched the warehouse: dbt builds without the VK table (base_vk__user_fetches)
+    assert warehouse.query("EXISTS TABLE raw.vk__users") == [[0]]
 
 
 def test_invalid_settings_fail_in_one_line(warehouse: Warehouse, sandbox: SandboxServer) -> None:
@@ -263,6 +265,26 @@ def test_rejected_token_stops_in_one_line(warehouse: Warehouse, sandbox: Sandbox
     [line] = failure_lines(done)
     assert "error 5" in line and "VK_TOKEN" in line, line
     assert len(calls(sandbox)) == 1  # not retried
+    assert warehouse.query("SELECT count() FROM raw.vk__users") == before
+
+
+def test_timeouts_are_retried_then_stop_in_one_line(
+    warehouse: Warehouse, sandbox: SandboxServer
+) -> None:
+    before = warehouse.query("SELECT count() FROM raw.vk__users")
+    sandbox.clear()
+    sandbox.set_faults("vk", slow_seconds=1.0)
+    done = load_vk(
+        warehouse,
+        sandbox,
+        VK_REFRESH_DAYS="0",
+        RUNTIME__REQUEST_TIMEOUT="0.3",
+        RUNTIME__REQUEST_MAX_ATTEMPTS="2",
+    )
+    assert done.returncode != 0
+    [line] = failure_lines(done)
+    assert "ReadTimeout" in line and "retries exhausted" in line and "batch 1 of" in line, line
+    assert len(calls(sandbox)) == 2
     assert warehouse.query("SELECT count() FROM raw.vk__users") == before
 
 

@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sandbox APIs at {server.base_url} ({', '.join(server.apis)})", flush=True)
         try:
             return subprocess.call(args, env=env)
+        except FileNotFoundError:
+            print(f"with_sandbox: command not found: {args[0]}", file=sys.stderr)
+            return 127
         except KeyboardInterrupt:
             return 130
 

@@ -14,7 +14,7 @@ twice, and the batch that failed leaves nothing behind.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -67,14 +67,11 @@ class VkStopped(ActionableError):
 
 @dlt.resource(name=TABLE, write_disposition="append", columns=COLUMNS)
 def vk_users(rows: list[dict[str, Any]]) -> Iterator[Any]:
-    if rows:
-        yield rows
-    else:
-        yield dlt.mark.materialize_table_schema()  # create the empty table, so dbt builds
+    yield rows
 
 
-def due_ids(warehouse_url: str, refresh_days: float) -> tuple[list[int], bool]:
-    """The vk_ids to fetch now, and whether raw.vk__users exists yet."""
+def due_ids(warehouse_url: str, refresh_days: float) -> list[int]:
+    """The vk_ids to fetch now."""
     cutoff = datetime.now(UTC) - timedelta(days=refresh_days)
     client = open_client(warehouse_url)
     try:
@@ -87,33 +84,32 @@ def due_ids(warehouse_url: str, refresh_days: float) -> tuple[list[int], bool]:
         }
         if "mysql__users" not in tables:
             log.info("vk: no shop users in the warehouse yet (the mysql source loads them)")
-            return [], "vk__users" in tables
+            return []
         sql = _DUE_IDS.format(
             fetched_table="raw.vk__users" if "vk__users" in tables else _NO_FETCHES,
             cutoff=cutoff.strftime("%Y-%m-%d %H:%M:%S.%f"),
         )
-        return [int(row[0]) for row in client.query(sql).result_rows], "vk__users" in tables
+        return [int(row[0]) for row in client.query(sql).result_rows]
     finally:
         client.close()
 
 
 def load_vk_profiles(
-    pipeline: dlt.Pipeline, warehouse_url: str, settings: VkSettings
+    pipeline: Callable[[], dlt.Pipeline], warehouse_url: str, settings: VkSettings
 ) -> LoadInfo | None:
-    """Fetch and land the due profiles. None when there was nothing to load (logged)."""
+    """Fetch and land the due profiles. None when skipped or nothing was due (logged).
+
+    Without a token nothing is touched, not even the warehouse; the pipeline (`pipeline()`
+    makes it) is made only when there is something to fetch.
+    """
     if not settings.token:
-        _, exists = due_ids(warehouse_url, settings.refresh_days)
-        if not exists:
-            pipeline.run(vk_users([]))
         log.info("source vk skipped: VK_TOKEN is not set (set it to load VK profiles)")
         return None
-    due, exists = due_ids(warehouse_url, settings.refresh_days)
+    due = due_ids(warehouse_url, settings.refresh_days)
     if not due:
-        if not exists:
-            pipeline.run(vk_users([]))
         log.info("source vk: nothing to fetch (every linked vk_id fetched recently)")
         return None
-    return Fetch(pipeline, VkApi(settings), due, settings.batch_size).run()
+    return Fetch(pipeline(), VkApi(settings), due, settings.batch_size).run()
 
 
 class Fetch:
@@ -168,9 +164,8 @@ class Fetch:
         if isinstance(error, MalformedResponse):
             return VkStopped(f"VK users.get {batch}: {error}; nothing of this batch stored; {kept}")
         if isinstance(error, ApiError):
-            return VkStopped(
-                f"VK users.get {batch}: {error} (retries exhausted); {kept}; re-run later"
-            )
+            retried = " (retries exhausted)" if error.retryable else ""
+            return VkStopped(f"VK users.get {batch}: {error}{retried}; {kept}; re-run later")
         return VkStopped(
             f"VK users.get {batch}: {describe_http_error(error)} (retries exhausted); {kept}; "
             "check VK_API_URL and re-run later"

@@ -1,13 +1,13 @@
 -- The newest outcome per VK id: a later fetch replaces every earlier one.
 with
 
-source as (
-    select * from {{ source('vk', 'users') }}
+fetches as (
+    select * from {{ ref('base_vk__user_fetches') }}
 ),
 
 deduplicated as (
     select *
-    from source
+    from fetches
     order by vk_id asc, fetched_at desc, {{ dlt_load_id('_dlt_load_id') }} desc
     limit 1 by vk_id
 ),
