@@ -44,8 +44,9 @@ $(DEMO_SHOP): | $(STAMP)
 
 demo-data: $(DEMO_SHOP)  ## generate the demo shop (SQLite) once
 
-demo: setup demo-data  ## fresh machine: set up, load the demo shop, dbt build, print what it built
-	$(MAKE) --no-print-directory load
+# the VK (and ad platform) sources talk to the sandbox APIs, started for the load only
+demo: setup demo-data  ## fresh machine: set up, load the demo shop and sandbox APIs, dbt build, print what it built
+	$(BIN)/python -m loaders.sandbox.with_sandbox -- $(MAKE) --no-print-directory load
 	$(BIN)/dbt build
 	$(BIN)/python -m summary
 
@@ -80,12 +81,13 @@ test-packages:
 test-py: setup
 	$(BIN)/pytest -q
 
-# dbt build (models, data tests, unit tests) on a small fixture warehouse, then sqlfluff on it
+# dbt build (models, data tests, unit tests) on a small fixture warehouse (every source, the
+# APIs from the sandbox), then sqlfluff on it
 test-dbt: setup
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(BIN)/python -m loaders.sandbox.demo_shop --url sqlite:///$(CURDIR)/$(TEST_DIR)/shop.sqlite --scale 0.002
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse SHOP_DB_URL=sqlite:///$(CURDIR)/$(TEST_DIR)/shop.sqlite \
-	  DLT_PIPELINES_DIR=$(TEST_DIR)/pipelines $(BIN)/python -m loaders
+	  DLT_PIPELINES_DIR=$(TEST_DIR)/pipelines $(BIN)/python -m loaders.sandbox.with_sandbox -- $(BIN)/python -m loaders
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/dbt build --target-path $(TEST_DIR)/target
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests
 

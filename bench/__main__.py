@@ -7,7 +7,8 @@
 5. one night of changes (apply_changes, fraction 0.01), then `make load && dbt build`;
 6. the marts then must equal a rebuild from scratch (full load + dbt build in a fresh
    warehouse), or the bench exits 1;
-7. everything as JSON in bench/results/<timestamp>.json, and a short table here.
+7. the VK fetch of the linked users from the sandbox (calls, seconds, calls x min gap);
+8. everything as JSON in bench/results/<timestamp>.json, and a short table here.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bench import report
+from bench import report, vk
 from bench.floor import measure_floor
 from bench.marts import differences, fingerprint
 from bench.trace import table_timings
@@ -157,6 +158,9 @@ def bench(scale: float, seed: int, work: Path) -> dict[str, Any]:
         )
     _, incremental = fingerprint(nightly_wh, "incremental")
     _, rebuilt = fingerprint(rebuild_wh, "rebuild")
+    log("VK profiles of the scale's linked users from the sandbox (after the marts compare)")
+    results["vk"] = vk.measure_vk_fetch(nightly_wh)
+    log(vk.render(results["vk"]))
     diff = differences(incremental, rebuilt)
     results["verify"] = {
         "equal": not diff,
@@ -199,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     judge(results)
     path = report.write_json(results)
     print(report.render(results))
+    print(vk.render(results["vk"]))
     print(f"figures: {path}")
     if args.keep:
         print(f"warehouses and logs: {work}")

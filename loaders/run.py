@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import dlt
@@ -117,7 +118,16 @@ def load_mysql(settings: Settings) -> LoadInfo:
         shutil.rmtree(run_dir("shop_mysql", settings), ignore_errors=True)
 
 
-SOURCES: dict[str, Callable[[Settings], LoadInfo]] = {"mysql": load_mysql}
+def load_vk(settings: Settings) -> LoadInfo | None:
+    from loaders.vk import VkSettings, load_vk_profiles
+
+    vk_settings = VkSettings.from_env()  # validated before the warehouse is touched
+    pipeline = partial(make_pipeline, "vk_profiles", "vk", settings)  # made only when needed
+    return load_vk_profiles(pipeline, settings.warehouse_url, vk_settings)
+
+
+# A source returns None when it had nothing to load (it logs why itself).
+SOURCES: dict[str, Callable[[Settings], LoadInfo | None]] = {"mysql": load_mysql, "vk": load_vk}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +179,8 @@ def load_sources(selected: list[str], settings: Settings) -> list[str]:
             failed.append(name)
             print(f"load failed: source {name}: {one_line(error)}", file=sys.stderr)
             continue
-        log.info("source %s loaded: %s", name, summarize(info))
+        if info is not None:
+            log.info("source %s loaded: %s", name, summarize(info))
     return failed
 
 

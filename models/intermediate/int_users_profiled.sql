@@ -12,21 +12,39 @@ users as (
     from {{ ref('stg_mysql__users') }}
 ),
 
--- PLACEHOLDER until the VK loader lands (VK issue): no VK profiles yet, so every VK field
--- is NULL and has_vk_profile is false. Replace this CTE with the latest usable VK profile
--- per user (deactivated profiles excluded), keeping these column names and types:
+vk_profiles as (
+    select
+        vk_id,
+        sex,
+        bdate,
+        city_title,
+        occupation_type,
+        career_json
+    from {{ ref('stg_vk__users') }}
+    -- the newest outcome per vk_id; deactivated and dropped ids are not usable
+    where is_usable
+),
+
+-- The VK fields of every user whose current vk_id has a usable profile (marts.md):
 --   vk_sex 1 female / 2 male; vk_birth_date from a bdate with a year (D.M.YYYY);
 --   vk_city = lowercase city.title; vk_profession = latest career position, else the
 --   occupation type mapped to 'работает' / 'студент' / 'школьник'.
-vk_profiles_placeholder as (
+vk_profile_fields as (
     select
-        user_id,
-        cast(null as Nullable(UInt8)) as vk_sex,
-        cast(null as Nullable(Date32)) as vk_birth_date,
-        cast(null as Nullable(String)) as vk_city,
-        cast(null as Nullable(String)) as vk_profession,
-        false as has_vk_profile
+        users.user_id as user_id,
+        cast(vk_profiles.sex as Nullable(UInt8)) as vk_sex,
+        cast({{ vk_birth_date('vk_profiles.bdate') }} as Nullable(Date32)) as vk_birth_date,
+        cast({{ clean_category('vk_profiles.city_title') }} as Nullable(String)) as vk_city,
+        cast(
+            coalesce(
+                {{ vk_career_position('vk_profiles.career_json') }},
+                {{ vk_occupation_profession('vk_profiles.occupation_type') }}
+            ) as Nullable(String)
+        ) as vk_profession,
+        true as has_vk_profile
     from users
+    inner join vk_profiles
+        on users.vk_id = vk_profiles.vk_id
 ),
 
 profile_sources as (
@@ -36,14 +54,14 @@ profile_sources as (
         users.created_at as created_at,
         users.gender as shop_gender,
         {{ shop_birth_date('users.birthday_text') }} as shop_birth_date,
-        vk_profiles_placeholder.vk_sex as vk_sex,
-        vk_profiles_placeholder.vk_birth_date as vk_birth_date,
-        vk_profiles_placeholder.vk_city as vk_city,
-        vk_profiles_placeholder.vk_profession as vk_profession,
-        coalesce(vk_profiles_placeholder.has_vk_profile, false) as has_vk_profile
+        vk_profile_fields.vk_sex as vk_sex,
+        vk_profile_fields.vk_birth_date as vk_birth_date,
+        vk_profile_fields.vk_city as vk_city,
+        vk_profile_fields.vk_profession as vk_profession,
+        coalesce(vk_profile_fields.has_vk_profile, false) as has_vk_profile
     from users
-    left join vk_profiles_placeholder
-        on users.user_id = vk_profiles_placeholder.user_id
+    left join vk_profile_fields
+        on users.user_id = vk_profile_fields.user_id
 ),
 
 profiled as (

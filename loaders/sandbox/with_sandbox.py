@@ -1,0 +1,54 @@
+"""Run a command against the sandbox APIs: `python -m loaders.sandbox.with_sandbox -- CMD ...`
+
+Starts the sandbox server (every API of loaders.sandbox.server) on a free 127.0.0.1 port,
+exports the demo settings of every API unless the environment already sets them, runs CMD,
+stops the sandbox and exits with CMD's exit code. `make demo` runs `make load` through it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from loaders.sandbox.server import SandboxServer
+from loaders.sandbox.vk_api import DEMO_TOKEN as VK_DEMO_TOKEN
+
+
+def demo_settings(base_url: str) -> dict[str, str]:
+    """Every API's settings pointing at a sandbox whose base URL is `base_url`."""
+    return {
+        "VK_API_URL": f"{base_url}/vk/method",
+        "VK_TOKEN": VK_DEMO_TOKEN,
+        "VK_ADS_API_URL": f"{base_url}/vk-ads",
+        "VK_ADS_CLIENT_ID": "sandbox-client",
+        "VK_ADS_CLIENT_SECRET": "sandbox-secret",
+        "DIRECT_API_URL": f"{base_url}/direct/json/v5",
+        "DIRECT_TOKEN": "sandbox-direct-token",
+        "DIRECT_CLIENT_LOGIN": "sandbox-client",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--"]:
+        args = args[1:]
+    if not args:
+        print("usage: python -m loaders.sandbox.with_sandbox -- CMD [ARG ...]", file=sys.stderr)
+        return 2
+    with SandboxServer() as server:
+        env = dict(os.environ)
+        for key, value in demo_settings(server.base_url).items():
+            env[key] = env.get(key) or value  # what the environment sets wins
+        print(f"sandbox APIs at {server.base_url} ({', '.join(server.apis)})", flush=True)
+        try:
+            return subprocess.call(args, env=env)
+        except FileNotFoundError:
+            print(f"with_sandbox: command not found: {args[0]}", file=sys.stderr)
+            return 127
+        except KeyboardInterrupt:
+            return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
