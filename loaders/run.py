@@ -14,6 +14,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
@@ -85,7 +86,37 @@ def load_mysql(settings: Settings) -> LoadInfo:
         engine.dispose()
 
 
-SOURCES: dict[str, Callable[[Settings], LoadInfo]] = {"mysql": load_mysql}
+def load_ads(settings: Settings, name: str, platform: Any, build: Any) -> LoadInfo | None:
+    """One ad platform: skipped (one line) without credentials; else its reload window."""
+    from loaders.ads_window import reload_window
+
+    if not platform.has_credentials:
+        log.info("source %s skipped: no credentials (%s)", name, platform.needs)
+        return None
+    pipeline = make_pipeline(f"ads_{name}", name, settings)
+    pipeline.sync_destination()  # the last loaded day, saved in the warehouse
+    window = reload_window(pipeline.state.get("sources", {}).get(name, {}))
+    log.info("source %s: days %s..%s", name, window.date_from, window.date_to)
+    return pipeline.run(build(platform, window))
+
+
+def load_vk_ads(settings: Settings) -> LoadInfo | None:
+    from loaders import vk_ads
+
+    return load_ads(settings, "vk_ads", vk_ads.VkAdsSettings.from_env(), vk_ads.build_source)
+
+
+def load_direct(settings: Settings) -> LoadInfo | None:
+    from loaders import yandex_direct as direct
+
+    return load_ads(settings, "yandex_direct", direct.DirectSettings.from_env(), direct.build_source)
+
+
+SOURCES: dict[str, Callable[[Settings], LoadInfo | None]] = {
+    "mysql": load_mysql,
+    "vk_ads": load_vk_ads,
+    "direct": load_direct,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(name)
             print(f"load failed: source {name}: {one_line(error)}", file=sys.stderr)
             continue
-        log.info("source %s loaded: %s", name, summarize(info))
+        if info is not None:  # None: skipped, already said why
+            log.info("source %s loaded: %s", name, summarize(info))
     return 1 if failed else 0
 
 
