@@ -23,15 +23,16 @@ LAST_DAY: date = END_DATE.date()
 HISTORY_DAYS = 120  # ads ran over the shop's last 120 days (the loader's first run reads 90)
 CENT = Decimal("0.01")
 
-# (codes, city weight, rubles per ad-day): codes alternate alphabets; tver is not in the seed
+# (codes, city weight, rubles per ad-day tuned so the demo's ROMI runs from red to green);
+# codes alternate alphabets; tver is not in the seed
 CITIES: tuple[tuple[tuple[str, ...], int, int], ...] = (
-    (("msk", "мск"), 30, 900),
-    (("spb", "спб"), 15, 700),
-    (("nnv", "нн", "nn"), 8, 500),
-    (("ekb", "екб"), 7, 450),
-    (("nsk", "нск"), 6, 400),
-    (("kzn", "кзн"), 6, 350),
-    (("tver",), 3, 300),
+    (("msk", "мск"), 30, 5800),
+    (("spb", "спб"), 15, 3800),
+    (("nnv", "нн", "nn"), 8, 2250),
+    (("ekb", "екб"), 7, 4000),
+    (("nsk", "нск"), 6, 1350),
+    (("kzn", "кзн"), 6, 1500),
+    (("tver",), 3, 1000),
 )
 THEMES = ("распродажа", "новинки", "ретаргетинг")
 
