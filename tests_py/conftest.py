@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness.mariadb import MariaDBServer
+from loaders.sandbox.server import SandboxServer
 
 
 @pytest.fixture(scope="session")
@@ -14,4 +15,10 @@ def mariadb() -> Iterator[MariaDBServer]:
     """A real MariaDB on 127.0.0.1: database `shop`, `admin_url` (all rights) and
     `readonly_url` (the loader's SELECT-only user)."""
     with MariaDBServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer() as server:
         yield server
