@@ -35,10 +35,11 @@ $(DEMO_SHOP): | $(STAMP)
 
 demo-data: $(DEMO_SHOP)  ## generate the demo shop (SQLite) once
 
-demo: setup demo-data  ## fresh machine: set up, load the demo shop, dbt build, print what it built
-	$(MAKE) --no-print-directory load
+demo: setup demo-data  ## fresh machine: set up, load the demo shop and the sandbox APIs, dbt build, print what it built
+	$(BIN)/python -m loaders.sandbox.with_sandbox -- $(MAKE) --no-print-directory load
 	$(BIN)/dbt build
 	$(BIN)/python -m loaders.warehouse_summary
+	$(BIN)/python -m loaders.ads_summary
 
 demo-reset:  ## forget the demo shop and the embedded warehouse
 	rm -rf demo warehouse .dlt_pipelines

@@ -182,7 +182,7 @@ class VkAdsTokens(AuthBase):
         return request
 
     def _resend_if_expired(self, response: Response, **kwargs: Any) -> Response | None:
-        if response.status_code != 401 or not _says_expired(response):
+        if response.status_code != 401 or not _says_expired(response, self.store is not None):
             return None
         request = response.request.copy()
         request.headers["Authorization"] = f"Bearer {self.refresh_now()}"
@@ -194,11 +194,13 @@ class VkAdsTokens(AuthBase):
         return again
 
 
-def _says_expired(response: Response) -> bool:
+def _says_expired(response: Response, stored: bool) -> bool:
+    """401 expired_token; with a stored pair also invalid_token (revoked, e.g. deleted to free
+    a slot): a refresh, else a new token, replaces it."""
     try:
         body = response.json()
     except ValueError:
         return False
     error = body.get("error", body) if isinstance(body, dict) else {}
     code = error.get("code") if isinstance(error, dict) else error
-    return code == "expired_token"
+    return code == "expired_token" or (stored and code == "invalid_token")
