@@ -21,6 +21,7 @@ from loaders.sandbox.server import Reply, Request, SandboxApi
 
 MAX_IDS = 200
 MAX_DAYS = 92
+PAGE_LIMIT = 100  # items per list page the sandbox grants (the loader asks for 250)
 
 
 def _error(status: int, code: str, message: str) -> Reply:
@@ -127,7 +128,8 @@ class VkAdsApi(SandboxApi):
         ]
 
     def page(self, form: dict[str, list[str]], items: list[dict[str, Any]]) -> Reply:
-        granted = min(int((form.get("limit") or ["20"])[0]), int(self.faults.get("page_limit") or 100))
+        limit = int(self.faults.get("page_limit") or PAGE_LIMIT)
+        granted = min(int((form.get("limit") or ["20"])[0]), limit)
         offset = int((form.get("offset") or ["0"])[0])
         page = items[offset : offset + granted]
         return Reply.json({"count": len(items), "offset": offset, "limit": granted, "items": page})
