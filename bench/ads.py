@@ -36,7 +36,15 @@ def minimum_calls(api: SandboxApi, days: int, first: bool) -> int:
     return ceil(campaigns / 10_000) + ceil(campaigns / 10) + 1
 
 
-def run(server: SandboxServer, api: SandboxApi, w: Warehouse, source: str, label: str, days: int, first: bool) -> dict[str, Any]:  # noqa: E501
+def run(
+    server: SandboxServer,
+    api: SandboxApi,
+    w: Warehouse,
+    source: str,
+    label: str,
+    days: int,
+    first: bool,
+) -> dict[str, Any]:
     api.calls.clear()
     env = w.env(
         SOURCES=source,
@@ -49,9 +57,15 @@ def run(server: SandboxServer, api: SandboxApi, w: Warehouse, source: str, label
         ADS_TO_DATE=LAST_DAY.isoformat(),
         ADS_INITIAL_DAYS=str(days),
     )
-    child = run_child(f"load {source} ({label})", [sys.executable, "-m", "loaders"], env, w.root / f"{source}-{label}.log")
+    child = run_child(
+        f"load {source} ({label})",
+        [sys.executable, "-m", "loaders"],
+        env,
+        w.root / f"{source}-{label}.log",
+    )
     rows = w.query(
-        "SELECT count() FROM raw.vk_ads__banner_stats" if source == "vk_ads"
+        "SELECT count() FROM raw.vk_ads__banner_stats"
+        if source == "vk_ads"
         else "SELECT count() FROM raw.yandex_direct__ad_performance"
     )[0][0]
     window = days if first else 7
@@ -88,7 +102,8 @@ def render(results: dict[str, Any]) -> str:
         for label in ("first", "nightly"):
             r = results[source][label]
             lines.append(
-                f"  {source:<8} {label:<8} {r['days']:>4} {r['stats_rows']:>10,} {r['seconds']:>8.1f}"
+                f"  {source:<8} {label:<8} {r['days']:>4} {r['stats_rows']:>10,}"
+                f" {r['seconds']:>8.1f}"
                 f" {r['peak_rss_mb']:>8.0f} {r['http_calls']:>10} {r['minimum_calls']:>8}"
             )
     return "\n".join(lines)

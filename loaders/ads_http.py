@@ -25,7 +25,9 @@ class ApiError(HTTPError, ActionableError):
     """An error answer: an HTTPError (so dlt's retry sees its response) with a one-line text."""
 
 
-def retrying_session(retry_condition: RetryPredicate | Sequence[RetryPredicate] | None = None) -> Session:
+def retrying_session(
+    retry_condition: RetryPredicate | Sequence[RetryPredicate] | None = None,
+) -> Session:
     """A requests session retried by dlt: 429, 5xx, dropped connections, plus `retry_condition`.
 
     Attempts, backoff factor and the longest wait come from dlt's runtime settings
@@ -37,7 +39,9 @@ def retrying_session(retry_condition: RetryPredicate | Sequence[RetryPredicate] 
     return client.session
 
 
-def rest_client(base_url: str, session: Session, headers: dict[str, str] | None = None) -> RESTClient:
+def rest_client(
+    base_url: str, session: Session, headers: dict[str, str] | None = None
+) -> RESTClient:
     return RESTClient(base_url=base_url, headers=headers, session=session)
 
 
@@ -57,7 +61,8 @@ def error_detail(response: Response) -> str:
 
 
 def raise_for_status(platform: str, advice: Callable[[Response], str | None]) -> ResponseHook:
-    """A response hook: an answer >= 400 raises ApiError "<platform>: HTTP n at path: detail; advice"."""
+    """A response hook: an answer >= 400 raises ApiError, one line:
+    "<platform>: HTTP <status> at <path>: <error code and text>; <advice>"."""
 
     def hook(response: Response, *args: Any, **kwargs: Any) -> None:
         if response.status_code < 400:

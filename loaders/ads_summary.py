@@ -34,7 +34,8 @@ ORDER BY spend DESC, city
 
 def summary_lines(client: Any) -> list[str]:
     exists = client.query(
-        "SELECT count() FROM system.tables WHERE database = 'marts' AND name = 'mart_romi_city_daily'"
+        "SELECT count() FROM system.tables"
+        " WHERE database = 'marts' AND name = 'mart_romi_city_daily'"
     ).result_rows[0][0]
     if not exists:
         return ["ads: no mart_romi_city_daily yet (run `make load && dbt build`)"]
@@ -44,7 +45,9 @@ def summary_lines(client: Any) -> list[str]:
         if not rows:
             lines.append(f"ads, last {days} days: no ad spend loaded")
             continue
-        lines.append(f"ads, last {days} days to {rows[0][4]}: spend, attributed revenue, ROMI per city")
+        lines.append(
+            f"ads, last {days} days to {rows[0][4]}: spend, attributed revenue, ROMI per city"
+        )
         lines.append(f"  {'city':<18} {'spend ₽':>12} {'attributed ₽':>14} {'ROMI':>7}")
         for city, spend, attributed, romi, _ in rows:
             shown = "—" if romi is None else f"{romi:+.2f}"

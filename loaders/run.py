@@ -109,7 +109,9 @@ def load_vk_ads(settings: Settings) -> LoadInfo | None:
 def load_direct(settings: Settings) -> LoadInfo | None:
     from loaders import yandex_direct as direct
 
-    return load_ads(settings, "yandex_direct", direct.DirectSettings.from_env(), direct.build_source)
+    return load_ads(
+        settings, "yandex_direct", direct.DirectSettings.from_env(), direct.build_source
+    )
 
 
 SOURCES: dict[str, Callable[[Settings], LoadInfo | None]] = {

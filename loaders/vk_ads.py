@@ -73,7 +73,10 @@ class GrantedLimitPaginator(OffsetPaginator):
 
 def _advice(response: Response) -> str | None:
     if response.status_code == 401:
-        return "the token was rejected: delete VK_ADS_TOKEN_FILE (or set a new VK_ADS_TOKEN) and re-run"
+        return (
+            "the token was rejected: delete VK_ADS_TOKEN_FILE (or set a new VK_ADS_TOKEN)"
+            " and re-run"
+        )
     if response.status_code == 403:
         return "this client has no access to the ad account: check its rights in the VK Ads cabinet"
     if response.status_code == 429:
@@ -94,7 +97,9 @@ def _pages(client: RESTClient, path: str, fields: str) -> Iterator[list[dict[str
     hooks = {"response": [raise_for_status("vk_ads", _advice)]}
     params = {"fields": fields, "_status__in": STATUSES}
     paginator = GrantedLimitPaginator(limit=PAGE_LIMIT, total_path="count")
-    for page in client.paginate(path, params=params, paginator=paginator, hooks=hooks, data_selector="items"):
+    for page in client.paginate(
+        path, params=params, paginator=paginator, hooks=hooks, data_selector="items"
+    ):
         yield list(page)
 
 
@@ -133,7 +138,9 @@ def vk_ads_source(client: RESTClient, window: Window) -> Any:
     def banner_pages() -> list[list[dict[str, Any]]]:
         # read once, whichever resource asks first: the stats need every banner's id
         if not fetched:
-            fetched.extend(_pages(client, "/api/v2/banners.json", "id,ad_group_id,name,status,urls"))
+            fetched.extend(
+                _pages(client, "/api/v2/banners.json", "id,ad_group_id,name,status,urls")
+            )
             fetched.append([])  # marks "read" even for an account without banners
         return fetched
 

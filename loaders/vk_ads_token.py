@@ -117,12 +117,16 @@ class VkAdsTokens(AuthBase):
                 return "check VK_ADS_CLIENT_ID and VK_ADS_CLIENT_SECRET"
             return None
 
-        form = {**form, "client_id": self.client_id or "", "client_secret": self.client_secret or ""}
+        form = {
+            **form,
+            "client_id": self.client_id or "",
+            "client_secret": self.client_secret or "",
+        }
         response = self.client.post(
             TOKEN_PATH,
             data=form,
             auth=NoAuth(),
-            hooks={"response": [raise_for_status(f"vk_ads {what}", advice)]}
+            hooks={"response": [raise_for_status(f"vk_ads {what}", advice)]},
         )
         answer: dict[str, Any] = response.json()
         return answer

@@ -108,7 +108,9 @@ def _check_json_error(response: Response, *args: Any, **kwargs: Any) -> None:
         body = response.json()
         if isinstance(body, dict) and "error" in body:
             path = response.request.path_url if response.request else ""
-            raise ApiError(f"yandex_direct: error at {path}: {error_detail(response)}", response=response)
+            raise ApiError(
+                f"yandex_direct: error at {path}: {error_detail(response)}", response=response
+            )
 
 
 HOOKS = {"response": [raise_for_status("yandex_direct", _advice), _check_json_error]}
@@ -169,8 +171,8 @@ def fetch_report(client: RESTClient, window: Window, timeout: float) -> str:
                 f"yandex_direct: the report was not ready within {timeout:.0f} s"
                 " (DIRECT_REPORT_TIMEOUT); re-run later or raise the timeout"
             )
-        log.info("yandex_direct: report %s (HTTP %s); asking again in %s s",
-                 "queued" if response.status_code == 201 else "building", response.status_code, wait)  # fmt: skip
+        state = "queued" if response.status_code == 201 else "building"
+        log.info("yandex_direct: report %s; asking again in %s s", state, wait)
         time.sleep(wait)
 
 

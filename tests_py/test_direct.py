@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import requests
@@ -71,7 +72,7 @@ def test_queued_report_is_asked_again_identically_after_each_retry_in(
     reports = calls(sandbox, "direct", REPORTS)
     assert len(reports) == 4
     assert all(r["params"] == reports[0]["params"] for r in reports)  # the identical request
-    gaps = [b["at"] - a["at"] for a, b in zip(reports, reports[1:], strict=False)]
+    gaps = [b["at"] - a["at"] for a, b in pairwise(reports)]
     assert [round(g, 1) >= w for g, w in zip(gaps, (0.2, 0.5, 0.3), strict=True)] == [True] * 3
     assert landed(w) == expected("direct", window(5))
 
@@ -85,8 +86,10 @@ def test_full_queue_5xx_and_429_are_retried(sandbox: SandboxServer, tmp_path: Pa
     assert landed(w) == expected("direct", window(7))
 
 
-def test_a_queue_that_stays_full_fails_within_the_bound(sandbox: SandboxServer, tmp_path: Path) -> None:
-    w, done = load(sandbox, tmp_path, queue_full=50)
+def test_a_queue_that_stays_full_fails_within_the_bound(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    _, done = load(sandbox, tmp_path, queue_full=50)
     assert done.returncode == 1
     (line,) = [x for x in done.stderr.splitlines() if x.startswith("load failed")]
     assert "source direct" in line and "9000" in line and "re-run later" in line
@@ -105,11 +108,17 @@ def test_campaigns_and_ads_page_with_limited_by(sandbox: SandboxServer, tmp_path
     ads = demo_ads("direct")
     assert w.query("SELECT count() FROM raw.yandex_direct__campaigns") == [[21]]
     assert w.query(
-        "SELECT count(), countIf(text_ad__href IS NOT NULL), countIf(text_image_ad__href IS NOT NULL)"
+        "SELECT count(), countIf(text_ad__href IS NOT NULL),"
+        " countIf(text_image_ad__href IS NOT NULL)"
         " FROM raw.yandex_direct__ads"
     ) == [[36, sum(not a.is_image for a in ads), sum(a.is_image for a in ads)]]
-    offsets = [c["params"]["params"]["Page"]["Offset"] for c in calls(sandbox, "direct", "/json/v5/campaigns")]
+    offsets = [
+        c["params"]["params"]["Page"]["Offset"]
+        for c in calls(sandbox, "direct", "/json/v5/campaigns")
+    ]
     assert offsets == [0, 4, 8, 12, 16, 20]
     # ads.get takes at most 10 campaign ids per call
     ad_calls = calls(sandbox, "direct", "/json/v5/ads")
-    assert max(len(c["params"]["params"]["SelectionCriteria"]["CampaignIds"]) for c in ad_calls) == 10
+    assert (
+        max(len(c["params"]["params"]["SelectionCriteria"]["CampaignIds"]) for c in ad_calls) == 10
+    )

@@ -29,14 +29,18 @@ def landed(w, table: str = "vk_ads__banner_stats") -> tuple[int, Decimal]:  # ty
     return int(rows), Decimal(spend or 0)
 
 
-def test_first_run_lands_90_days_and_a_stored_token_is_reused(sandbox: SandboxServer, tmp_path: Path) -> None:
+def test_first_run_lands_90_days_and_a_stored_token_is_reused(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
     sandbox.clear()
     w = warehouse(tmp_path)
     env = ads_env(sandbox, tmp_path, SOURCES="vk_ads")
     first = w.load(**env)
     assert_ok(first)
     assert landed(w) == expected("vk_ads", window(90))
-    assert w.query("SELECT count() FROM raw.vk_ads__banners WHERE urls__primary__url LIKE 'https://%'") == [[36]]
+    assert w.query(
+        "SELECT count() FROM raw.vk_ads__banners WHERE urls__primary__url LIKE 'https://%'"
+    ) == [[36]]
     assert w.query("SELECT count() FROM raw.vk_ads__ad_plans") == [[21]]
     token_file = Path(env["VK_ADS_TOKEN_FILE"])
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
@@ -47,7 +51,10 @@ def test_first_run_lands_90_days_and_a_stored_token_is_reused(sandbox: SandboxSe
     assert grants(sandbox, "client_credentials") == 1  # the stored token was used again
     assert grants(sandbox, "refresh_token") == 0
     # the second run re-reads only the trailing 7 days
-    days = [(c["params"]["date_from"][0], c["params"]["date_to"][0]) for c in calls(sandbox, "vk_ads", STATS)]
+    days = [
+        (c["params"]["date_from"][0], c["params"]["date_to"][0])
+        for c in calls(sandbox, "vk_ads", STATS)
+    ]
     assert days[-1] == ("2026-11-16", "2026-11-22")
     assert landed(w) == expected("vk_ads", window(90))
     for done in (first, second):
@@ -81,7 +88,9 @@ def test_token_limit_fails_in_one_line_and_the_other_platform_still_loads(
     assert "403" in failures[0] and "token/delete.json" in failures[0]
     assert VK_SECRET not in output(done)
     assert not Path(ads_env(sandbox, tmp_path)["VK_ADS_TOKEN_FILE"]).exists()
-    assert w.query("SELECT count() FROM system.tables WHERE database = 'raw' AND name LIKE 'vk_ads%'") == [[0]]
+    assert w.query(
+        "SELECT count() FROM system.tables WHERE database = 'raw' AND name LIKE 'vk_ads%'"
+    ) == [[0]]
     assert int(w.query("SELECT count() FROM raw.yandex_direct__ad_performance")[0][0]) > 0
 
 
@@ -98,7 +107,9 @@ def test_429_and_5xx_are_retried(sandbox: SandboxServer, tmp_path: Path) -> None
     assert len(plans) == 5  # 2 x 429, 2 x 500, then the answer
 
 
-def test_retries_are_bounded_and_leave_the_warehouse_as_it_was(sandbox: SandboxServer, tmp_path: Path) -> None:
+def test_retries_are_bounded_and_leave_the_warehouse_as_it_was(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
     sandbox.clear()
     w = warehouse(tmp_path)
     env = ads_env(sandbox, tmp_path, SOURCES="vk_ads", ADS_INITIAL_DAYS="5")
@@ -108,7 +119,10 @@ def test_retries_are_bounded_and_leave_the_warehouse_as_it_was(sandbox: SandboxS
     done = w.load(**env)
     assert done.returncode == 1
     assert "load failed: source vk_ads: vk_ads: HTTP 500" in done.stderr
-    assert w.query("SELECT count(), sum(spent), max(_dlt_load_id) FROM raw.vk_ads__banner_stats") == before
+    assert (
+        w.query("SELECT count(), sum(spent), max(_dlt_load_id) FROM raw.vk_ads__banner_stats")
+        == before
+    )
 
 
 def test_pages_follow_the_granted_limit(sandbox: SandboxServer, tmp_path: Path) -> None:
@@ -140,7 +154,13 @@ def test_statistics_calls_hold_200_ids_and_92_days(tmp_path: Path) -> None:
 
 def test_without_credentials_the_platform_is_skipped_in_one_line(tmp_path: Path) -> None:
     w = warehouse(tmp_path)
-    done = w.load(SOURCES="vk_ads,direct", VK_ADS_CLIENT_ID="", VK_ADS_CLIENT_SECRET="", VK_ADS_TOKEN="", DIRECT_TOKEN="")
+    done = w.load(
+        SOURCES="vk_ads,direct",
+        VK_ADS_CLIENT_ID="",
+        VK_ADS_CLIENT_SECRET="",
+        VK_ADS_TOKEN="",
+        DIRECT_TOKEN="",
+    )
     assert_ok(done)
     skipped = [line for line in done.stderr.splitlines() if "skipped" in line]
     assert len(skipped) == 2

@@ -11,7 +11,7 @@ from harness.warehouse import Warehouse, assert_ok
 from loaders.sandbox.demo_ads import LAST_DAY
 from loaders.sandbox.demo_shop import write_shop
 from loaders.sandbox.server import SandboxServer
-from tests_py.ads_support import VK_SECRET, DIRECT_TOKEN, ads_env, expected, output
+from tests_py.ads_support import DIRECT_TOKEN, VK_SECRET, ads_env, expected, output
 
 MARTS = ("mart_ad_daily", "mart_romi_city_daily")
 SELECT = ["-s", "+mart_ad_daily+", "+mart_romi_city_daily+", "--indirect-selection", "cautious"]
@@ -40,7 +40,9 @@ def test_ads_through_the_marts(sandbox: SandboxServer, tmp_path: Path) -> None:
     built = w.dbt("build", *SELECT)
     assert_ok(built)
     assert "assert_ad_daily_union_matches_platforms" in built.stdout
-    assert int(w.query("SELECT count() FROM marts.mart_romi_city_daily WHERE spend_rub > 0")[0][0]) > 0
+    assert (
+        int(w.query("SELECT count() FROM marts.mart_romi_city_daily WHERE spend_rub > 0")[0][0]) > 0
+    )
 
     # a second night on unchanged platforms changes no mart row
     before = checksums(w)

@@ -21,11 +21,27 @@ from typing import Any
 from loaders.sandbox.demo_ads import day_stats, days_between, demo_ads
 from loaders.sandbox.server import Reply, Request, SandboxApi
 
-HEADER = ["Date", "CampaignId", "CampaignName", "AdGroupId", "AdId", "Impressions", "Clicks", "Cost"]
+HEADER = [
+    "Date",
+    "CampaignId",
+    "CampaignName",
+    "AdGroupId",
+    "AdId",
+    "Impressions",
+    "Clicks",
+    "Cost",
+]
 
 
 def _error(status: int, code: int, text: str, detail: str = "") -> Reply:
-    body = {"error": {"request_id": "1", "error_code": code, "error_string": text, "error_detail": detail}}
+    body = {
+        "error": {
+            "request_id": "1",
+            "error_code": code,
+            "error_string": text,
+            "error_detail": detail,
+        }
+    }
     return Reply.json(body, status)
 
 
@@ -67,7 +83,9 @@ class DirectApi(SandboxApi):
             wanted = set(body["params"]["SelectionCriteria"].get("CampaignIds") or [])
             if len(wanted) > 10:
                 return _error(400, 4001, "Invalid request", "at most 10 CampaignIds")
-            return self.page(body, "Ads", [self.ad(ad) for ad in self.ads if ad.campaign_id in wanted])
+            return self.page(
+                body, "Ads", [self.ad(ad) for ad in self.ads if ad.campaign_id in wanted]
+            )
         return _error(404, 8000, "Unknown service", request.path)
 
     @staticmethod
