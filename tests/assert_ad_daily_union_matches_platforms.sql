@@ -37,8 +37,8 @@ landed as (
 
 unioned as (
     select
-        cast(platform as String) as platform,
         date,
+        cast(platform as String) as platform,
         sum(spend_rub) as spend_rub,
         sum(impressions) as impressions,
         sum(clicks) as clicks,
@@ -49,8 +49,6 @@ unioned as (
 
 compared as (
     select
-        coalesce(landed.platform, unioned.platform) as platform,
-        coalesce(landed.date, unioned.date) as date,
         landed.spend_rub as landed_spend_rub,
         unioned.spend_rub as unioned_spend_rub,
         landed.impressions as landed_impressions,
@@ -58,7 +56,9 @@ compared as (
         landed.clicks as landed_clicks,
         unioned.clicks as unioned_clicks,
         landed.n_rows as landed_rows,
-        unioned.n_rows as unioned_rows
+        unioned.n_rows as unioned_rows,
+        coalesce(landed.platform, unioned.platform) as platform,
+        coalesce(landed.date, unioned.date) as date
     from landed
     full outer join unioned
         on landed.platform = unioned.platform and landed.date = unioned.date

@@ -56,11 +56,20 @@ attributed_per_city as (
 ),
 
 city_days as (
-    select date, city from spend_per_city
+    select
+        date,
+        city
+    from spend_per_city
     union distinct
-    select date, city from delivered_per_city
+    select
+        date,
+        city
+    from delivered_per_city
     union distinct
-    select date, city from attributed_per_city
+    select
+        date,
+        city
+    from attributed_per_city
 ),
 
 joined as (
