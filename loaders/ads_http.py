@@ -18,7 +18,7 @@ from requests import HTTPError, Response, Session
 
 from loaders.common.errors import ActionableError, redact
 
-ResponseHook = Callable[..., Response | None]
+ResponseHook = Callable[[Response, Any, Any], None]
 
 
 class ApiError(HTTPError, ActionableError):

@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dlt.common.schema.typing import TDeleteInsertStrategyDict
+
 MOSCOW = ZoneInfo("Europe/Moscow")
 STATE_KEY = "loaded_through"  # the last day of the last successful load, in the source state
 
@@ -68,7 +70,7 @@ def reload_window(source_state: dict[str, Any]) -> Window:
     return Window(start, to)
 
 
-def merge_on_window(window: Window, column: str = "date") -> dict[str, Any]:
+def merge_on_window(window: Window, column: str = "date") -> TDeleteInsertStrategyDict:
     """The write disposition that replaces exactly the window's days."""
     return {
         "disposition": "merge",

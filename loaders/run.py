@@ -86,32 +86,34 @@ def load_mysql(settings: Settings) -> LoadInfo:
         engine.dispose()
 
 
-def load_ads(settings: Settings, name: str, platform: Any, build: Any) -> LoadInfo | None:
+def load_ads(
+    settings: Settings, source: str, dataset: str, platform: Any, build: Any
+) -> LoadInfo | None:
     """One ad platform: skipped (one line) without credentials; else its reload window."""
     from loaders.ads_window import reload_window
 
     if not platform.has_credentials:
-        log.info("source %s skipped: no credentials (%s)", name, platform.needs)
+        log.info("source %s skipped: no credentials (%s)", source, platform.needs)
         return None
-    pipeline = make_pipeline(f"ads_{name}", name, settings)
+    pipeline = make_pipeline(f"ads_{dataset}", dataset, settings)
     pipeline.sync_destination()  # the last loaded day, saved in the warehouse
-    window = reload_window(pipeline.state.get("sources", {}).get(name, {}))
-    log.info("source %s: days %s..%s", name, window.date_from, window.date_to)
+    window = reload_window(pipeline.state.get("sources", {}).get(dataset, {}))
+    log.info("source %s: days %s..%s", source, window.date_from, window.date_to)
     return pipeline.run(build(platform, window))
 
 
 def load_vk_ads(settings: Settings) -> LoadInfo | None:
     from loaders import vk_ads
 
-    return load_ads(settings, "vk_ads", vk_ads.VkAdsSettings.from_env(), vk_ads.build_source)
+    platform = vk_ads.VkAdsSettings.from_env()
+    return load_ads(settings, "vk_ads", "vk_ads", platform, vk_ads.build_source)
 
 
 def load_direct(settings: Settings) -> LoadInfo | None:
-    from loaders import yandex_direct as direct
+    from loaders import yandex_direct
 
-    return load_ads(
-        settings, "yandex_direct", direct.DirectSettings.from_env(), direct.build_source
-    )
+    platform = yandex_direct.DirectSettings.from_env()
+    return load_ads(settings, "direct", "yandex_direct", platform, yandex_direct.build_source)
 
 
 SOURCES: dict[str, Callable[[Settings], LoadInfo | None]] = {

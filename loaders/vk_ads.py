@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.schema.typing import TColumnSchema
 from dlt.sources import DltSource
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
+from dlt.sources.helpers.rest_client.typing import Hooks
 from requests import Response
 
 from loaders.ads_http import raise_for_status, rest_client, retrying_session
@@ -94,7 +96,7 @@ def make_client(settings: VkAdsSettings) -> tuple[RESTClient, VkAdsTokens]:
 
 
 def _pages(client: RESTClient, path: str, fields: str) -> Iterator[list[dict[str, Any]]]:
-    hooks = {"response": [raise_for_status("vk_ads", _advice)]}
+    hooks: Hooks = {"response": [raise_for_status("vk_ads", _advice)]}
     params = {"fields": fields, "_status__in": STATUSES}
     paginator = GrantedLimitPaginator(limit=PAGE_LIMIT, total_path="count")
     for page in client.paginate(
@@ -128,7 +130,8 @@ def _stats(client: RESTClient, ids: list[int], window: Window) -> Iterator[dict[
                     }
 
 
-MONEY = {"data_type": "decimal", "precision": 18, "scale": 2}
+MONEY: TColumnSchema = {"data_type": "decimal", "precision": 18, "scale": 2}
+DATE: TColumnSchema = {"data_type": "date"}
 
 
 @dlt.source(name="vk_ads", max_table_nesting=2)
@@ -165,7 +168,7 @@ def vk_ads_source(client: RESTClient, window: Window) -> Any:
         name="banner_stats",
         primary_key=("banner_id", "date"),
         write_disposition=merge_on_window(window),
-        columns={"date": {"data_type": "date"}, "spent": MONEY},
+        columns={"date": DATE, "spent": MONEY},
     )
     def banner_stats() -> Iterator[Any]:
         # an empty window still runs the merge, so rows that vanished are deleted

@@ -15,12 +15,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import dlt
+from dlt.common.schema.typing import TColumnSchema
 from dlt.sources import DltSource
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
+from dlt.sources.helpers.rest_client.typing import Hooks
 from requests import Request, Response
 
 from loaders.ads_http import ApiError, error_detail, raise_for_status, rest_client, retrying_session
@@ -58,7 +60,7 @@ class DirectSettings:
     def has_credentials(self) -> bool:
         return bool(self.token)
 
-    needs = "set DIRECT_TOKEN (and DIRECT_CLIENT_LOGIN for an agency account)"
+    needs = "set DIRECT_TOKEN, and DIRECT_CLIENT_LOGIN for an agency account"
 
 
 class LimitedByPaginator(BasePaginator):
@@ -73,7 +75,8 @@ class LimitedByPaginator(BasePaginator):
         self._has_next_page = self.offset is not None
 
     def update_request(self, request: Request) -> None:
-        request.json["params"]["Page"]["Offset"] = self.offset
+        body = cast(dict[str, Any], request.json)
+        body["params"]["Page"]["Offset"] = self.offset
 
 
 def _queue_full(response: Response | None, exception: BaseException | None) -> bool:
@@ -113,7 +116,7 @@ def _check_json_error(response: Response, *args: Any, **kwargs: Any) -> None:
             )
 
 
-HOOKS = {"response": [raise_for_status("yandex_direct", _advice), _check_json_error]}
+HOOKS: Hooks = {"response": [raise_for_status("yandex_direct", _advice), _check_json_error]}
 
 
 def _get(client: RESTClient, service: str, params: dict[str, Any], key: str) -> Iterator[list[Any]]:
@@ -208,7 +211,8 @@ def parse_report(tsv: str) -> Iterator[dict[str, Any]]:
         raise ActionableError("yandex_direct: the report has no header row with Date, AdId, Cost")
 
 
-MONEY = {"data_type": "decimal", "precision": 18, "scale": 2}
+MONEY: TColumnSchema = {"data_type": "decimal", "precision": 18, "scale": 2}
+DATE: TColumnSchema = {"data_type": "date"}
 
 
 @dlt.source(name="yandex_direct", max_table_nesting=2)
@@ -251,7 +255,7 @@ def direct_source(client: RESTClient, window: Window, report_timeout: float = 18
         name="ad_performance",
         primary_key=("ad_id", "date"),
         write_disposition=merge_on_window(window),
-        columns={"date": {"data_type": "date"}, "cost": MONEY},
+        columns={"date": DATE, "cost": MONEY},
     )
     def ad_performance() -> Iterator[Any]:
         # an empty window still runs the merge, so rows that vanished are deleted

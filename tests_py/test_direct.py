@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -48,7 +49,7 @@ def test_money_is_in_micros_without_the_header(sandbox: SandboxServer) -> None:
     """The sandbox, like Direct, answers micros unless asked not to: the loader's rubles above
     prove that it sends `returnMoneyInMicros: false`."""
     sandbox.clear()
-    body = {
+    body: dict[str, Any] = {
         "params": {
             "SelectionCriteria": {"DateFrom": "2026-11-22", "DateTo": "2026-11-22"},
             "FieldNames": ["Date", "AdId", "Cost"],

@@ -165,4 +165,4 @@ def test_without_credentials_the_platform_is_skipped_in_one_line(tmp_path: Path)
     skipped = [line for line in done.stderr.splitlines() if "skipped" in line]
     assert len(skipped) == 2
     assert "source vk_ads skipped: no credentials" in skipped[0]
-    assert "source yandex_direct skipped: no credentials" in skipped[1]
+    assert "source direct skipped: no credentials" in skipped[1]

@@ -145,10 +145,10 @@ class VkAdsApi(SandboxApi):
         revision = int(self.faults.get("revision") or 0)
         items = []
         for ad_id in ids:
-            rows = []
+            rows: list[dict[str, Any]] = []
             ad = self.by_id.get(ad_id)
-            for day in days_between(date_from, date_to) if ad else []:
-                if (stats := day_stats("vk_ads", ad, day, revision)) is not None:
+            for day in days_between(date_from, date_to):
+                if ad is not None and (stats := day_stats("vk_ads", ad, day, revision)) is not None:
                     shows, clicks, spent = stats
                     base = {"shows": shows, "clicks": clicks, "spent": str(spent), "goals": 0}
                     rows.append({"date": day.isoformat(), "base": base})
