@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import stat
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,6 +75,24 @@ def test_expired_token_is_refreshed_not_minted(sandbox: SandboxServer, tmp_path:
     assert grants(sandbox, "client_credentials") == 1
     assert grants(sandbox, "refresh_token") == 1
     assert "expired" in done.stderr  # one info line says why it refreshed
+
+
+def test_a_stored_token_near_its_end_is_refreshed_before_use(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    sandbox.clear()
+    w = warehouse(tmp_path)
+    env = ads_env(sandbox, tmp_path, SOURCES="vk_ads", ADS_INITIAL_DAYS="2")
+    assert_ok(w.load(**env))
+    token_file = Path(env["VK_ADS_TOKEN_FILE"])
+    pair = json.loads(token_file.read_text())
+    token_file.write_text(json.dumps({**pair, "expires_at": time.time() + 60}))
+    assert_ok(w.load(**env))
+    assert (grants(sandbox, "client_credentials"), grants(sandbox, "refresh_token")) == (1, 1)
+    renewed = json.loads(token_file.read_text())
+    assert renewed["access_token"] != pair["access_token"]
+    assert renewed["expires_at"] > time.time() + 80000
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
 
 
 def test_token_limit_fails_in_one_line_and_the_other_platform_still_loads(
