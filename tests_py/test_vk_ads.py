@@ -186,3 +186,17 @@ def test_without_credentials_the_platform_is_skipped_in_one_line(tmp_path: Path)
     assert len(skipped) == 2
     assert "source vk_ads skipped: no credentials" in skipped[0]
     assert "source direct skipped: no credentials" in skipped[1]
+
+
+def test_a_window_without_any_rows_still_replaces_its_days(tmp_path: Path) -> None:
+    """Every banner gone from the account: the reloaded days become empty, older days stay."""
+    w = warehouse(tmp_path)
+    with SandboxServer(apis=[VkAdsApi(), DirectApi()]) as server:
+        env = ads_env(server, tmp_path, SOURCES="vk_ads", ADS_INITIAL_DAYS="10")
+        assert_ok(w.load(**env))
+    assert landed(w) == expected("vk_ads", window(10))
+    with SandboxServer(apis=[VkAdsApi(n_ads=0), DirectApi()]) as server:
+        env = ads_env(server, tmp_path, SOURCES="vk_ads", VK_ADS_TOKEN_FILE=str(tmp_path / "t2"))
+        assert_ok(w.load(**env))
+    old_days = window(10)[:3]  # the 7-day reload window covers the last 7 of the 10
+    assert landed(w) == expected("vk_ads", old_days)
