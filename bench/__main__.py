@@ -7,7 +7,8 @@
 5. one night of changes (apply_changes, fraction 0.01), then `make load && dbt build`;
 6. the marts then must equal a rebuild from scratch (full load + dbt build in a fresh
    warehouse), or the bench exits 1;
-7. the VK fetch of the linked users from the sandbox (calls, seconds, calls x min gap);
+7. the VK fetch of the linked users from the sandbox (calls, seconds, calls x min gap),
+   and the ad loaders on a 1,000-ads x 90-days account from the sandbox (bench/ads.py);
 8. everything as JSON in bench/results/<timestamp>.json, and a short table here.
 """
 
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import report, vk
+from bench.ads import bench_ads
+from bench.ads import render as render_ads
 from bench.floor import measure_floor
 from bench.marts import differences, fingerprint
 from bench.trace import table_timings
@@ -197,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         results = bench(args.scale, args.seed, work)
+        log("ad platforms: 1,000 ads x 90 days per platform from the sandbox")
+        results["ads"] = bench_ads(work / "ads")
     except ChildFailed as error:
         print(f"bench failed: {error}\n(logs kept in {work})", file=sys.stderr)
         return 1
@@ -204,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     path = report.write_json(results)
     print(report.render(results))
     print(vk.render(results["vk"]))
+    print(render_ads(results["ads"]))
     print(f"figures: {path}")
     if args.keep:
         print(f"warehouses and logs: {work}")

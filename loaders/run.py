@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
@@ -126,8 +127,43 @@ def load_vk(settings: Settings) -> LoadInfo | None:
     return load_vk_profiles(pipeline, settings.warehouse_url, vk_settings)
 
 
+def load_ads(
+    settings: Settings, source: str, dataset: str, platform: Any, build: Any
+) -> LoadInfo | None:
+    """One ad platform: skipped (one line) without credentials; else its reload window."""
+    from loaders.ads_window import reload_window
+
+    if not platform.has_credentials:
+        log.info("source %s skipped: no credentials (%s)", source, platform.needs)
+        return None
+    pipeline = make_pipeline(f"ads_{dataset}", dataset, settings)
+    pipeline.sync_destination()  # the last loaded day, saved in the warehouse
+    window = reload_window(pipeline.state.get("sources", {}).get(dataset, {}))
+    log.info("source %s: days %s..%s", source, window.date_from, window.date_to)
+    return pipeline.run(build(platform, window))
+
+
+def load_vk_ads(settings: Settings) -> LoadInfo | None:
+    from loaders import vk_ads
+
+    platform = vk_ads.VkAdsSettings.from_env()
+    return load_ads(settings, "vk_ads", "vk_ads", platform, vk_ads.build_source)
+
+
+def load_direct(settings: Settings) -> LoadInfo | None:
+    from loaders import yandex_direct
+
+    platform = yandex_direct.DirectSettings.from_env()
+    return load_ads(settings, "direct", "yandex_direct", platform, yandex_direct.build_source)
+
+
 # A source returns None when it had nothing to load (it logs why itself).
-SOURCES: dict[str, Callable[[Settings], LoadInfo | None]] = {"mysql": load_mysql, "vk": load_vk}
+SOURCES: dict[str, Callable[[Settings], LoadInfo | None]] = {
+    "mysql": load_mysql,
+    "vk": load_vk,
+    "vk_ads": load_vk_ads,
+    "direct": load_direct,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

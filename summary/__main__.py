@@ -9,13 +9,14 @@ from clickhouse_connect.driver.client import Client
 from warehouse_client import open_client, redact_url
 
 from loaders.config import Settings
-from summary import marts, segments, vk
+from summary import ads, marts, segments, vk
 
 # One line per part of the summary; each prints from an open warehouse client.
 PRINTERS: tuple[Callable[[Client], None], ...] = (
     marts.print_summary,
     segments.print_summary,
     vk.print_summary,
+    ads.print_summary,
 )
 
 

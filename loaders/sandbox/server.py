@@ -166,7 +166,11 @@ def default_apis() -> list[SandboxApi]:
     return [importlib.import_module(name).API() for name in API_MODULES]
 
 
-API_MODULES: tuple[str, ...] = ("loaders.sandbox.vk_api",)
+API_MODULES: tuple[str, ...] = (
+    "loaders.sandbox.vk_api",
+    "loaders.sandbox.vk_ads_api",
+    "loaders.sandbox.direct_api",
+)
 
 
 def _control(server: SandboxServer, method: str, path: str, body: bytes) -> Reply:

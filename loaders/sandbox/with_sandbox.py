@@ -10,22 +10,29 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
+from loaders.sandbox.demo_shop import END_DATE
 from loaders.sandbox.server import SandboxServer
 from loaders.sandbox.vk_api import DEMO_TOKEN as VK_DEMO_TOKEN
 
 
-def demo_settings(base_url: str) -> dict[str, str]:
+def demo_settings(base_url: str, scratch: Path) -> dict[str, str]:
     """Every API's settings pointing at a sandbox whose base URL is `base_url`."""
     return {
         "VK_API_URL": f"{base_url}/vk/method",
         "VK_TOKEN": VK_DEMO_TOKEN,
         "VK_ADS_API_URL": f"{base_url}/vk-ads",
-        "VK_ADS_CLIENT_ID": "sandbox-client",
-        "VK_ADS_CLIENT_SECRET": "sandbox-secret",
+        "VK_ADS_CLIENT_ID": "demo-client",
+        "VK_ADS_CLIENT_SECRET": "demo-secret",
+        # the sandbox forgets its tokens when it stops: keep the demo's out of .secrets/
+        "VK_ADS_TOKEN_FILE": str(scratch / "vk_ads_token.json"),
         "DIRECT_API_URL": f"{base_url}/direct/json/v5",
-        "DIRECT_TOKEN": "sandbox-direct-token",
-        "DIRECT_CLIENT_LOGIN": "sandbox-client",
+        "DIRECT_TOKEN": "demo-direct-token",
+        "DIRECT_CLIENT_LOGIN": "demo-shop",
+        # the demo ad accounts end on the demo shop's last day, whatever today is
+        "ADS_TO_DATE": END_DATE.date().isoformat(),
     }
 
 
@@ -36,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args:
         print("usage: python -m loaders.sandbox.with_sandbox -- CMD [ARG ...]", file=sys.stderr)
         return 2
-    with SandboxServer() as server:
+    with tempfile.TemporaryDirectory(prefix="sandbox-") as scratch, SandboxServer() as server:
         env = dict(os.environ)
-        for key, value in demo_settings(server.base_url).items():
+        for key, value in demo_settings(server.base_url, Path(scratch)).items():
             env[key] = env.get(key) or value  # what the environment sets wins
         print(f"sandbox APIs at {server.base_url} ({', '.join(server.apis)})", flush=True)
         try:

@@ -1,0 +1,79 @@
+"""Which days an ad-platform load re-reads, and how those days replace what was there.
+
+Platforms revise recent statistics, so every run re-reads a trailing window of days
+(ADS_RELOAD_DAYS, default 7), and the first run (no saved state) goes back ADS_INITIAL_DAYS
+(default 90). After a gap the window starts at the last loaded day minus the reload window.
+The loaded days replace the warehouse's rows of exactly those days: dlt's delete-insert
+merge with a destination scope on the date range deletes every row of those days (also
+rows that vanished from the platform) and inserts what the platform returned now.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dlt.common.schema.typing import TDeleteInsertStrategyDict
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+STATE_KEY = "loaded_through"  # the last day of the last successful load, in the source state
+
+
+@dataclass(frozen=True)
+class Window:
+    date_from: date
+    date_to: date
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    def chunks(self, max_days: int) -> list[Window]:
+        """Consecutive sub-windows of at most `max_days` days (an API's limit per call)."""
+        out, start = [], self.date_from
+        while start <= self.date_to:
+            end = min(start + timedelta(days=max_days - 1), self.date_to)
+            out.append(Window(start, end))
+            start = end + timedelta(days=1)
+        return out
+
+    def scope(self, column: str = "date") -> str:
+        """dlt's destination scope: the destination rows this load replaces."""
+        return f"{{table}}.{column} BETWEEN '{self.date_from}' AND '{self.date_to}'"
+
+
+def _int_env(name: str, default: int) -> int:
+    value = int(os.environ.get(name) or default)
+    if value < 1:
+        raise ValueError(f"{name} must be a positive number of days, not {value}")
+    return value
+
+
+def today_moscow() -> date:
+    """ADS_TO_DATE (YYYY-MM-DD) when set (demo, tests), else today in Moscow."""
+    if fixed := os.environ.get("ADS_TO_DATE"):
+        return date.fromisoformat(fixed)
+    return datetime.now(MOSCOW).date()
+
+
+def reload_window(source_state: dict[str, Any]) -> Window:
+    """The days to (re)load, from the last loaded day saved in the source's dlt state."""
+    to = today_moscow()
+    reload_days = _int_env("ADS_RELOAD_DAYS", 7)
+    last = source_state.get(STATE_KEY)
+    if last is None:
+        return Window(to - timedelta(days=_int_env("ADS_INITIAL_DAYS", 90) - 1), to)
+    start = min(to, date.fromisoformat(str(last))) - timedelta(days=reload_days - 1)
+    return Window(start, to)
+
+
+def merge_on_window(window: Window, column: str = "date") -> TDeleteInsertStrategyDict:
+    """The write disposition that replaces exactly the window's days."""
+    return {
+        "disposition": "merge",
+        "strategy": "delete-insert",
+        "destination_scope": window.scope(column),
+    }
