@@ -1,3 +1,6 @@
+-- Incremental: the lines of changed orders (int_changed_orders) are rebuilt; the pre-hook
+-- deletes those orders' rows first.
+-- depends_on: {{ ref('int_changed_orders') }}
 with
 
 order_lines as (
@@ -9,6 +12,9 @@ order_lines as (
         price,
         line_revenue
     from {{ ref('int_order_lines_current') }}
+    {%- if is_incremental() %}
+    where order_id in (select order_id from {{ ref('int_changed_orders') }})
+    {%- endif %}
 ),
 
 orders as (
@@ -17,6 +23,9 @@ orders as (
         user_id,
         order_date
     from {{ ref('int_orders_enriched') }}
+    {%- if is_incremental() %}
+    where order_id in (select order_id from {{ ref('int_changed_orders') }})
+    {%- endif %}
 ),
 
 products as (

@@ -1,0 +1,118 @@
+{#
+    Incremental marts: what a night must rebuild, and where the night starts from.
+
+    The watermark: every raw row carries its dlt load id. The mart incremental_watermark keeps
+    the highest load id the marts were built from (loaded_through); a night rebuilds what rows
+    loaded after it touch (int_changed_orders, int_changed_users, int_touched_segment_periods)
+    and then appends the new watermark, last of all and only when every mart and its tests
+    passed. The watermark sits with the marts, so it is built aside and published with them.
+#}
+
+
+{#
+    The table a mart of this project has now in the database it is built into, or none:
+    the night's starting point, read before the mart is rebuilt (it cannot be a ref: the change
+    sets are built before the marts that use them).
+#}
+{% macro built_mart_relation(model_name) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
+    {%- if node is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+{%- endmacro %}
+
+
+{#
+    The load id up to which the marts are built (the latest incremental_watermark row), as SQL;
+    NULL when there is none yet (a first build, or marts built before this mechanism): then
+    every row counts as changed.
+#}
+{% macro previous_loaded_through() -%}
+    {%- set watermark = built_mart_relation('incremental_watermark') -%}
+    {%- if watermark is none or flags.FULL_REFRESH -%}
+        cast(null as Nullable(Decimal(18, 6)))
+    {%- else -%}
+        (select max(loaded_through) from {{ watermark }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    Pre-hook of an incremental mart: delete the rows of every changed key first. The
+    delete_insert strategy deletes only keys that come back in the new rows, and a changed key
+    may come back with none (an order refunded, a period left without orders).
+#}
+{% macro delete_changed_rows(key, changes_model, changes_key=none) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where ({{ key }}) in (select {{ changes_key or key }} from {{ ref(changes_model) }})
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    Write-audit-publish: a night builds its marts aside (in `build_database`) and starts the
+    incremental ones from what is published (`published_database`): each is cloned from there
+    (parts are hard-linked, no copy). A mart not published yet is dropped from the build
+    database, so it builds in full, never from a failed night's leftovers. Called from
+    on-run-start before any model runs; nothing to do when marts build in place.
+#}
+{% macro clone_published_incremental_marts(published_database='marts') -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.package_name == project_name
+            and node.config.materialized == 'incremental' and node.schema != published_database -%}
+            {%- set published = adapter.get_relation(
+                database=node.database, schema=published_database, identifier=node.alias) -%}
+            {%- call statement('clone_' ~ node.name) -%}
+                drop table if exists {{ node.schema }}.{{ node.alias }}
+            {%- endcall -%}
+            {%- if published is not none and not flags.FULL_REFRESH -%}
+                {%- call statement('clone_' ~ node.name) -%}
+                    create table {{ node.schema }}.{{ node.alias }} clone as {{ published }}
+                {%- endcall -%}
+                {{ log('incremental marts: ' ~ node.alias ~ ' starts from ' ~ published, info=true) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+
+{#
+    The period that starts right after (grain, period_start): its prev_* columns read this one.
+#}
+{% macro next_period_start(grain, period_start) -%}
+    multiIf(
+        {{ grain }} = 'day', {{ period_start }} + 1,
+        {{ grain }} = 'week', {{ period_start }} + 7,
+        addMonths({{ period_start }}, 1)
+    )
+{%- endmacro %}
+
+
+{# The period that ends right before (grain, period_start). #}
+{% macro previous_period_start(grain, period_start) -%}
+    multiIf(
+        {{ grain }} = 'day', {{ period_start }} - 1,
+        {{ grain }} = 'week', {{ period_start }} - 7,
+        addMonths({{ period_start }}, -1)
+    )
+{%- endmacro %}
+
+
+{#
+    A filter for a raw table read next to a `watermark` CTE (int_load_watermark): the row was
+    loaded after the marts' watermark (every row when there is none).
+#}
+{% macro changed_since_watermark() -%}
+    {{ dlt_load_id('_dlt_load_id') }} > coalesce(
+        (select previous_loaded_through from watermark), toDecimal64(-1, 6)
+    )
+{%- endmacro %}

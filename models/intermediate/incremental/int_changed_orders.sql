@@ -1,0 +1,68 @@
+-- The orders whose fct_orders / fct_order_items rows this night may change, one row per
+-- version: the order as loaded now and as the built fct_orders has it (an order refunded,
+-- moved to another user or re-dated has a different old version). An order changed when its
+-- row or any of its lines was loaded after the marts' watermark, or a product it has or its
+-- delivery city was (their names are copied into the facts). Empty on a full refresh.
+{{ config(materialized='table') }}
+
+{%- set built_orders = built_mart_relation('fct_orders') %}
+
+with
+
+watermark as (
+    select previous_loaded_through
+    from {{ ref('int_load_watermark') }}
+),
+
+changed_products as (
+    select id
+    from {{ source('mysql', 'tovary') }}
+    where {{ changed_since_watermark() }}
+),
+
+changed_cities as (
+    select id
+    from {{ source('mysql', 'cities') }}
+    where {{ changed_since_watermark() }}
+),
+
+-- raw keeps replaced line versions too: a few more orders than needed, never fewer
+changed_order_ids as (
+    select cast(id as UInt32) as order_id
+    from {{ source('mysql', 'zakazy') }}
+    where {{ changed_since_watermark() }}
+        or delivery_city_id in (select id from changed_cities)
+    union distinct
+    select cast(zakaz_id as UInt32) as order_id
+    from {{ source('mysql', 'zakazy_tovary') }}
+    where {{ changed_since_watermark() }}
+        or tovar_id in (select id from changed_products)
+),
+
+versions as (
+    select
+        cast(id as UInt32) as order_id,
+        cast(user_id as UInt32) as user_id,
+        {{ msk_datetime('created_at') }} as created_at
+    from {{ source('mysql', 'zakazy') }}
+    where id in (select order_id from changed_order_ids)
+    {%- if built_orders is not none %}
+    union all
+    select
+        order_id,
+        user_id,
+        created_at
+    from {{ built_orders }}
+    where order_id in (select order_id from changed_order_ids)
+    {%- endif %}
+)
+
+select distinct
+    order_id,
+    user_id,
+    created_at,
+    toDate(created_at) as order_date
+from versions
+{%- if flags.FULL_REFRESH %}
+where false
+{%- endif %}
