@@ -1,8 +1,10 @@
 -- The orders whose fct_orders / fct_order_items rows this night may change, one row per
 -- version: the order as loaded now and as the built fct_orders has it (an order refunded,
 -- moved to another user or re-dated has a different old version). An order changed when its
--- row or any of its lines was loaded after the marts' watermark, or a product it has or its
--- delivery city was (their names are copied into the facts). Empty on a full refresh.
+-- row or any of its lines was loaded after the marts' watermark, or a product it has was, or
+-- its delivery city's name differs from the built one (names are copied into the facts).
+-- Empty on a full refresh.
+-- depends_on: {{ ref('stg_mysql__cities') }}
 {{ config(materialized='table') }}
 
 {%- set built_orders = built_mart_relation('fct_orders') %}
@@ -20,18 +22,32 @@ changed_products as (
     where {{ changed_since_watermark() }}
 ),
 
+{%- if built_orders is not none %}
+
+-- cities are re-loaded whole every night: compare names with the built fct_orders instead
 changed_cities as (
-    select id
-    from {{ source('mysql', 'cities') }}
-    where {{ changed_since_watermark() }}
+    select built_cities.delivery_city_id as id
+    from (
+        select distinct
+            delivery_city_id,
+            delivery_city
+        from {{ built_orders }}
+        where delivery_city_id is not null
+    ) as built_cities
+    left join {{ ref('stg_mysql__cities') }} as cities
+        on built_cities.delivery_city_id = cities.city_id
+    where built_cities.delivery_city != coalesce(cities.city_name, 'unknown')
 ),
+{%- endif %}
 
 -- raw keeps replaced line versions too: a few more orders than needed, never fewer
 changed_order_ids as (
     select cast(id as UInt32) as order_id
     from {{ source('mysql', 'zakazy') }}
     where {{ changed_since_watermark() }}
+    {%- if built_orders is not none %}
         or delivery_city_id in (select id from changed_cities)
+    {%- endif %}
     union distinct
     select cast(zakaz_id as UInt32) as order_id
     from {{ source('mysql', 'zakazy_tovary') }}
