@@ -116,3 +116,23 @@
         (select previous_loaded_through from watermark), toDecimal64(-1, 6)
     )
 {%- endmacro %}
+
+
+{#
+    A change set (int_changed_orders, int_changed_users) computed by a night that did not
+    advance the watermark (a failed or partial night) still holds changes some mart may not
+    have applied, and old versions of rows that night overwrote: carry its rows over, as long
+    as the watermark has not moved. `columns` are the carried columns. Needs the `watermark` CTE.
+#}
+{% macro carried_changes(columns) -%}
+    {%- set previous = adapter.get_relation(database=this.database, schema=this.schema,
+        identifier=this.identifier) if execute else none -%}
+    {%- if previous is not none and not flags.FULL_REFRESH
+        and 'since_loaded_through' in (adapter.get_columns_in_relation(previous) | map(attribute='name') | list) -%}
+    union all
+    select {{ columns | join(', ') }}
+    from {{ previous }}
+    where coalesce(since_loaded_through, toDecimal64(-1, 6))
+        = coalesce((select previous_loaded_through from watermark), toDecimal64(-1, 6))
+    {%- endif -%}
+{%- endmacro %}

@@ -3,7 +3,8 @@
 -- moved to another user or re-dated has a different old version). An order changed when its
 -- row or any of its lines was loaded after the marts' watermark, or a product it has was, or
 -- its delivery city's name differs from the built one (names are copied into the facts).
--- Empty on a full refresh.
+-- A night that fails before the watermark advances leaves its rows to the next
+-- (carried_changes). Empty on a full refresh.
 -- depends_on: {{ ref('stg_mysql__cities') }}
 {{ config(materialized='table') }}
 
@@ -71,13 +72,15 @@ versions as (
     from {{ built_orders }}
     where order_id in (select order_id from changed_order_ids)
     {%- endif %}
+    {{ carried_changes(['order_id', 'user_id', 'created_at']) }}
 )
 
 select distinct
     order_id,
     user_id,
     created_at,
-    toDate(created_at) as order_date
+    toDate(created_at) as order_date,
+    (select previous_loaded_through from watermark) as since_loaded_through
 from versions
 {%- if flags.FULL_REFRESH %}
 where false

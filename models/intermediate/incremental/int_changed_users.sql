@@ -4,7 +4,7 @@
 -- dim_users: a VK field, or the age as as_of_date advances).
 -- dimension = a user segment of the var segment_dimensions: that segment's value differs from
 -- the built dim_users, so all of the user's orders move in that dimension in every period.
--- Empty on a full refresh.
+-- A failed night's rows are carried over (carried_changes). Empty on a full refresh.
 {{ config(materialized='table') }}
 
 {%- set built_users = built_mart_relation('dim_users') %}
@@ -94,11 +94,13 @@ changed as (
     from profiles
     array join ['' {%- for item in user_segments %}, '{{ item.dimension }}'{% endfor %}] as dimension
     {%- endif %}
+    {{ carried_changes(['user_id', 'dimension']) }}
 )
 
 select distinct
     user_id,
-    dimension
+    dimension,
+    (select previous_loaded_through from watermark) as since_loaded_through
 from changed
 {%- if flags.FULL_REFRESH %}
 where false
