@@ -112,9 +112,7 @@
     loaded after the marts' watermark (every row when there is none).
 #}
 {% macro changed_since_watermark() -%}
-    {{ dlt_load_id('_dlt_load_id') }} > coalesce(
-        (select previous_loaded_through from watermark), toDecimal64(-1, 6)
-    )
+    {{ dlt_load_id('_dlt_load_id') }} > coalesce((select watermark.previous_loaded_through from watermark), toDecimal64(-1, 6))
 {%- endmacro %}
 
 
@@ -133,6 +131,6 @@
     select {{ columns | join(', ') }}
     from {{ previous }}
     where coalesce(since_loaded_through, toDecimal64(-1, 6))
-        = coalesce((select previous_loaded_through from watermark), toDecimal64(-1, 6))
+        = coalesce((select watermark.previous_loaded_through from watermark), toDecimal64(-1, 6))
     {%- endif -%}
 {%- endmacro %}

@@ -5,7 +5,7 @@ with
 users as (
     select * from {{ ref('int_users_profiled') }}
     {%- if is_incremental() %}
-    where user_id in (select user_id from {{ ref('int_changed_users') }})
+    where user_id in (select changed.user_id from {{ ref('int_changed_users') }} as changed)
     {%- endif %}
 ),
 
@@ -16,7 +16,7 @@ orders as (
         created_at
     from {{ ref('fct_orders') }}
     {%- if is_incremental() %}
-    where user_id in (select user_id from {{ ref('int_changed_users') }})
+    where user_id in (select changed.user_id from {{ ref('int_changed_users') }} as changed)
     {%- endif %}
 ),
 

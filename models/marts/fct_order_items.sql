@@ -13,7 +13,7 @@ order_lines as (
         line_revenue
     from {{ ref('int_order_lines_current') }}
     {%- if is_incremental() %}
-    where order_id in (select order_id from {{ ref('int_changed_orders') }})
+    where order_id in (select changed.order_id from {{ ref('int_changed_orders') }} as changed)
     {%- endif %}
 ),
 
@@ -24,7 +24,7 @@ orders as (
         order_date
     from {{ ref('int_orders_enriched') }}
     {%- if is_incremental() %}
-    where order_id in (select order_id from {{ ref('int_changed_orders') }})
+    where order_id in (select changed.order_id from {{ ref('int_changed_orders') }} as changed)
     {%- endif %}
 ),
 

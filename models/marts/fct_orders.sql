@@ -6,7 +6,7 @@ with
 orders as (
     select * from {{ ref('int_orders_enriched') }}
     {%- if is_incremental() %}
-    where user_id in (select user_id from {{ ref('int_changed_orders') }})
+    where user_id in (select changed.user_id from {{ ref('int_changed_orders') }} as changed)
     {%- endif %}
 ),
 

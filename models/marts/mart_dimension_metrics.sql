@@ -55,7 +55,7 @@ orders_segmented as (
         segments
     from {{ ref('int_order_segments') }}
     {%- if is_incremental() %}
-    where toStartOfMonth(order_date) in (select month_start from needed_months)
+    where toStartOfMonth(order_date) in (select needed_months.month_start from needed_months)
     {%- endif %}
 ),
 
@@ -75,7 +75,9 @@ orders_exploded as (
         {{ period_grains('order_date') }}
     array join segments as segment
     {%- if is_incremental() %}
-    where (period_grain, period_start, dimension) in (select period_grain, period_start, dimension from needed)
+    where
+        (period_grain, period_start, dimension)
+        in (select tuple(needed.period_grain, needed.period_start, needed.dimension) as touched_key from needed)
     {%- endif %}
 ),
 
@@ -143,7 +145,9 @@ final as (
         ) as revenue_delta_pct
     from compared
     {%- if is_incremental() %}
-    where (period_grain, period_start, dimension) in (select period_grain, period_start, dimension from touched)
+    where
+        (period_grain, period_start, dimension)
+        in (select tuple(touched.period_grain, touched.period_start, touched.dimension) as touched_key from touched)
     {%- endif %}
 )
 

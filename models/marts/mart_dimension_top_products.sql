@@ -21,6 +21,13 @@ touched as (
     from {{ ref('int_touched_segment_periods') }}
 ),
 
+touched_periods as (
+    select distinct
+        period_grain,
+        period_start
+    from touched
+),
+
 touched_months as (
     select distinct
         arrayJoin([
@@ -41,7 +48,7 @@ order_items as (
         line_revenue
     from {{ ref('fct_order_items') }}
     {%- if is_incremental() %}
-    where toStartOfMonth(order_date) in (select month_start from touched_months)
+    where toStartOfMonth(order_date) in (select touched_months.month_start from touched_months)
     {%- endif %}
 ),
 
@@ -52,7 +59,7 @@ orders_segmented as (
         segments
     from {{ ref('int_order_segments') }}
     {%- if is_incremental() %}
-    where toStartOfMonth(order_date) in (select month_start from touched_months)
+    where toStartOfMonth(order_date) in (select touched_months.month_start from touched_months)
     {%- endif %}
 ),
 
@@ -118,7 +125,12 @@ period_products as (
     array join
         {{ period_grains('order_date') }}
     {%- if is_incremental() %}
-    where (period_grain, period_start) in (select period_grain, period_start from touched)
+    where
+        (period_grain, period_start)
+        in (
+            select tuple(touched_periods.period_grain, touched_periods.period_start) as touched_key
+            from touched_periods
+        )
     {%- endif %}
     group by
         period_grain,
@@ -174,7 +186,9 @@ final as (
         cast(orders as UInt64) as orders
     from ranked
     {%- if is_incremental() %}
-    where (period_grain, period_start, dimension) in (select period_grain, period_start, dimension from touched)
+    where
+        (period_grain, period_start, dimension)
+        in (select tuple(touched.period_grain, touched.period_start, touched.dimension) as touched_key from touched)
     {%- endif %}
 )
 

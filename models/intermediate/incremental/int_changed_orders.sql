@@ -18,16 +18,18 @@ watermark as (
 ),
 
 changed_products as (
-    select id
+    select cast(id as UInt32) as product_id
     from {{ source('mysql', 'tovary') }}
     where {{ changed_since_watermark() }}
 ),
 
-{%- if built_orders is not none %}
-
 -- cities are re-loaded whole every night: compare names with the built fct_orders instead
 changed_cities as (
-    select built_cities.delivery_city_id as id
+    {%- if built_orders is none %}
+    select toUInt32(0) as city_id
+    where false
+    {%- else %}
+    select built_cities.delivery_city_id as city_id
     from (
         select distinct
             delivery_city_id,
@@ -38,22 +40,22 @@ changed_cities as (
     left join {{ ref('stg_mysql__cities') }} as cities
         on built_cities.delivery_city_id = cities.city_id
     where built_cities.delivery_city != coalesce(cities.city_name, 'unknown')
+    {%- endif %}
 ),
-{%- endif %}
 
 -- raw keeps replaced line versions too: a few more orders than needed, never fewer
 changed_order_ids as (
     select cast(id as UInt32) as order_id
     from {{ source('mysql', 'zakazy') }}
-    where {{ changed_since_watermark() }}
-    {%- if built_orders is not none %}
-        or delivery_city_id in (select id from changed_cities)
-    {%- endif %}
+    where
+        {{ changed_since_watermark() }}
+        or delivery_city_id in (select changed_cities.city_id from changed_cities)
     union distinct
     select cast(zakaz_id as UInt32) as order_id
     from {{ source('mysql', 'zakazy_tovary') }}
-    where {{ changed_since_watermark() }}
-        or tovar_id in (select id from changed_products)
+    where
+        {{ changed_since_watermark() }}
+        or tovar_id in (select changed_products.product_id from changed_products)
 ),
 
 versions as (
@@ -62,7 +64,7 @@ versions as (
         cast(user_id as UInt32) as user_id,
         {{ msk_datetime('created_at') }} as created_at
     from {{ source('mysql', 'zakazy') }}
-    where id in (select order_id from changed_order_ids)
+    where id in (select changed_order_ids.order_id from changed_order_ids)
     {%- if built_orders is not none %}
     union all
     select
@@ -70,7 +72,7 @@ versions as (
         user_id,
         created_at
     from {{ built_orders }}
-    where order_id in (select order_id from changed_order_ids)
+    where order_id in (select changed_order_ids.order_id from changed_order_ids)
     {%- endif %}
     {{ carried_changes(['order_id', 'user_id', 'created_at']) }}
 )
@@ -80,7 +82,7 @@ select distinct
     user_id,
     created_at,
     toDate(created_at) as order_date,
-    (select previous_loaded_through from watermark) as since_loaded_through
+    (select watermark.previous_loaded_through from watermark) as since_loaded_through
 from versions
 {%- if flags.FULL_REFRESH %}
 where false

@@ -27,7 +27,7 @@ profiles as (
         {{ item.column }},
         {%- endfor %}
         -- text of every profile column, compared with the built row's (types differ slightly)
-        toString(tuple({{ profile_columns | join(', ') }})) as profile
+        toString(tuple({{ profile_columns | join(', ') }})) as profile_text
     from {{ ref('int_users_profiled') }}
 ),
 
@@ -39,14 +39,14 @@ built as (
         {%- for item in user_segments %}
         {{ item.column }},
         {%- endfor %}
-        toString(tuple({{ profile_columns | join(', ') }})) as profile
+        toString(tuple({{ profile_columns | join(', ') }})) as profile_text
     from {{ built_users }}
 ),
 
 compared as (
     select
         profiles.user_id as user_id,
-        built.user_id = 0 or profiles.profile != built.profile as profile_changed,
+        built.user_id = 0 or profiles.profile_text != built.profile_text as profile_changed,
         [
             ''
             {%- for item in user_segments %},
@@ -100,7 +100,7 @@ changed as (
 select distinct
     user_id,
     dimension,
-    (select previous_loaded_through from watermark) as since_loaded_through
+    (select watermark.previous_loaded_through from watermark) as since_loaded_through
 from changed
 {%- if flags.FULL_REFRESH %}
 where false

@@ -74,7 +74,12 @@ touched_periods as (
         period_grain,
         period_start,
         dimension
-    from (select distinct order_date, dimension from touched_days)
+    from (
+        select distinct
+            order_date,
+            dimension
+        from touched_days
+    ) as touched_day_rows
     array join
         {{ period_grains('order_date') }}
 ),
