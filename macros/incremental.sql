@@ -50,6 +50,8 @@
     {%- if is_incremental() -%}
         delete from {{ this }}
         where ({{ key }}) in (select {{ changes_key or key }} from {{ ref(changes_model) }})
+        settings lightweight_delete_mode = 'lightweight_update'
+
     {%- else -%}
         select 1
     {%- endif -%}
