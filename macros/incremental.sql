@@ -136,3 +136,22 @@
         = coalesce((select watermark.previous_loaded_through from watermark), toDecimal64(-1, 6))
     {%- endif -%}
 {%- endmacro %}
+
+
+{#
+    Whether any incremental mart is built yet. On a first build (none is) every mart builds
+    in full, so the change sets are left empty instead of listing every row as changed.
+#}
+{% macro incremental_marts_built() -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.package_name == project_name
+        and node.config.materialized == 'incremental' -%}
+        {%- if built_mart_relation(node.name) is not none -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}

@@ -4,7 +4,7 @@
 -- row or any of its lines was loaded after the marts' watermark, or a product it has was, or
 -- its delivery city's name differs from the built one (names are copied into the facts).
 -- A night that fails before the watermark advances leaves its rows to the next
--- (carried_changes). Empty on a full refresh.
+-- (carried_changes). Empty on a full refresh and on a first build.
 -- depends_on: {{ ref('stg_mysql__cities') }}
 {{ config(materialized='table') }}
 
@@ -84,6 +84,6 @@ select distinct
     toDate(created_at) as order_date,
     (select watermark.previous_loaded_through from watermark) as since_loaded_through
 from versions
-{%- if flags.FULL_REFRESH %}
+{%- if flags.FULL_REFRESH or not incremental_marts_built() %}
 where false
 {%- endif %}

@@ -4,7 +4,7 @@
 -- dim_users: a VK field, or the age as as_of_date advances).
 -- dimension = a user segment of the var segment_dimensions: that segment's value differs from
 -- the built dim_users, so all of the user's orders move in that dimension in every period.
--- A failed night's rows are carried over (carried_changes). Empty on a full refresh.
+-- A failed night's rows are carried over (carried_changes). Empty on a full refresh and on a first build.
 {{ config(materialized='table') }}
 
 {%- set built_users = built_mart_relation('dim_users') %}
@@ -102,6 +102,6 @@ select distinct
     dimension,
     (select watermark.previous_loaded_through from watermark) as since_loaded_through
 from changed
-{%- if flags.FULL_REFRESH %}
+{%- if flags.FULL_REFRESH or not incremental_marts_built() %}
 where false
 {%- endif %}
