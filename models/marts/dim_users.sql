@@ -1,3 +1,4 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 -- Incremental: the rows of changed users (int_changed_users) are rebuilt.
 -- depends_on: {{ ref('int_changed_users') }}
 with

@@ -1,3 +1,4 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 -- Incremental: the lines of changed orders (int_changed_orders) are rebuilt; the pre-hook
 -- deletes those orders' rows first.
 -- depends_on: {{ ref('int_changed_orders') }}

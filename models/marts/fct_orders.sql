@@ -1,3 +1,4 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 -- Incremental: every counted order of a user with a changed order (int_changed_orders) is
 -- rebuilt, since its user_order_seq may move; the pre-hook deletes those users' rows first.
 -- depends_on: {{ ref('int_changed_orders') }}

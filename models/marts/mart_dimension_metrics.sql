@@ -1,3 +1,4 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 -- Sales metrics per (period_grain, period_start, dimension, dimension_value), docs in the yml.
 -- One pass over the segment rows (int_order_segments): each order is ARRAY JOINed to its three
 -- periods (day, ISO week, month) and to its segments, then grouped once. The previous period

@@ -1,3 +1,4 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 -- The orders whose fct_orders / fct_order_items rows this night may change, one row per
 -- version: the order as loaded now and as the built fct_orders has it (an order refunded,
 -- moved to another user or re-dated has a different old version). An order changed when its

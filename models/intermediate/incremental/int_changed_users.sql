@@ -1,3 +1,4 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 -- The users whose dim_users rows this night may change, and the segments they move between.
 -- dimension = '' : rebuild the user's dim_users row (the user's row was loaded after the
 -- watermark, one of their orders changed, or any profile column differs from the built

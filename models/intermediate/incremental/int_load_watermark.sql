@@ -1,3 +1,4 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 -- One row: the dlt load ids this night's incremental marts cover. Rows loaded after
 -- previous_loaded_through (what the marts were built from; NULL on a first build) and up to
 -- loaded_through (the newest load in raw now) are the night's changes. Built before any mart
