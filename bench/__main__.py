@@ -4,7 +4,10 @@
 2. a full `make load` (the loader CLI as a child) per table, with its peak RSS;
 3. the floor: chDB's INSERT ... SELECT FROM mysql() of the same tables;
 4. a full `dbt build` and its five slowest models;
-5. one night of changes (apply_changes, fraction 0.01), then `make load && dbt build`;
+5. one night of changes of the same absolute size at every scale (NIGHT_ORDERS orders
+   touched, fewer below SCALE=1 in proportion), then `make load && dbt build`: its wall
+   time, the models' own time (sum of run_results.json model timings) and the dbt process's
+   peak RSS against the full build's;
 6. the marts then must equal a rebuild from scratch (full load + dbt build in a fresh
    warehouse), or the bench exits 1;
 7. the VK fetch of the linked users from the sandbox (calls, seconds, calls x min gap),
@@ -30,6 +33,8 @@ from bench.ads import bench_ads
 from bench.ads import render as render_ads
 from bench.floor import measure_floor
 from bench.marts import differences, fingerprint
+from bench.progress import progress
+from bench.startup import loader_start
 from bench.trace import table_timings
 from harness.children import ChildFailed, ChildRun
 from harness.mariadb import MariaDBServer
@@ -37,7 +42,7 @@ from harness.warehouse import Warehouse
 from loaders.sandbox.demo_shop import apply_changes, write_shop
 
 TABLES = ["cities", "users", "tovary", "zakazy", "zakazy_tovary"]
-NIGHT_FRACTION = 0.01
+NIGHT_ORDERS = 10_000  # orders a night touches (status changes and new orders, each)
 RSS_FLAT = 1.25  # "flat": the peak at one scale within 25% of the peak at another
 
 
@@ -61,22 +66,42 @@ def full_load(warehouse: Warehouse) -> dict[str, Any]:
     return {**run.as_json(), "tables": tables, "overhead_seconds": round(overhead, 3)}
 
 
-def slowest_models(run_results: Path, count: int = 5) -> list[dict[str, Any]]:
+def model_timings(run_results: Path) -> dict[str, float]:
+    """Each model's own execution time in a dbt run (no tests, no start-up)."""
     results = json.loads(run_results.read_text())["results"]
-    models = [r for r in results if r["unique_id"].startswith("model.")]
-    models.sort(key=lambda r: r["execution_time"], reverse=True)
-    return [
-        {"name": r["unique_id"].split(".")[-1], "seconds": round(r["execution_time"], 2)}
-        for r in models[:count]
-    ]
+    return {
+        r["unique_id"].split(".")[-1]: r["execution_time"]
+        for r in results
+        if r["unique_id"].startswith("model.")
+    }
 
 
-def nightly(server: MariaDBServer, warehouse: Warehouse, seed: int) -> dict[str, Any]:
-    changes = apply_changes(server.admin_url, seed=seed, fraction=NIGHT_FRACTION)
+def dbt_figures(run: ChildRun, run_results: Path) -> dict[str, Any]:
+    models = model_timings(run_results)
+    slowest = sorted(models.items(), key=lambda item: item[1], reverse=True)[:5]
+    return {
+        "seconds": round(run.seconds, 3),
+        "models_seconds": round(sum(models.values()), 3),
+        "peak_rss_mb": round(run.peak_rss_mb, 1),
+        "slowest_models": [{"name": n, "seconds": round(t, 2)} for n, t in slowest],
+    }
+
+
+def night_fraction(scale: float, orders: int) -> float:
+    """The fraction of orders apply_changes touches so that a night is NIGHT_ORDERS at
+    SCALE >= 1 and proportionally fewer below (a tiny shop has fewer orders to touch)."""
+    return NIGHT_ORDERS * min(scale, 1.0) / max(orders, 1)
+
+
+def nightly(
+    server: MariaDBServer, warehouse: Warehouse, seed: int, fraction: float
+) -> dict[str, Any]:
+    changes = apply_changes(server.admin_url, seed=seed, fraction=fraction)
     load: ChildRun = warehouse.timed_load("nightly")
     loaded = table_timings(warehouse.pipelines_dir, TABLES)
     dbt = warehouse.timed_dbt_build("nightly")
     return {
+        "fraction": round(fraction, 5),
         "changes": {
             **{k: changes[k] for k in ("new_orders", "new_lines", "status_changes", "new_users")},
             "edited_orders": len(changes["edited_orders"]),
@@ -86,6 +111,7 @@ def nightly(server: MariaDBServer, warehouse: Warehouse, seed: int) -> dict[str,
         "load_peak_rss_mb": round(load.peak_rss_mb, 1),
         "load_rows": {name: t.rows for name, t in loaded.items()},
         "dbt_seconds": round(dbt.seconds, 3),
+        "dbt": dbt_figures(dbt, warehouse.run_results),
         "seconds": round(load.seconds + dbt.seconds, 3),
     }
 
@@ -109,9 +135,13 @@ def bench(scale: float, seed: int, work: Path) -> dict[str, Any]:
     results["machine"] = {"cpus": os.cpu_count(), "loadavg_start": os.getloadavg()[0]}
     results["versions"] = {p: version(p) for p in ("dlt", "chdb", "connectorx", "dbt-core")}
     with MariaDBServer() as server:
-        log(f"MariaDB on 127.0.0.1:{server.port}; generating the shop at SCALE={scale}")
+        log(
+            f"MariaDB on 127.0.0.1:{server.port}; generating the shop at SCALE={scale}"
+            f" (~{scale:g}M orders; SCALE=10 takes the better part of an hour)"
+        )
         started = time.perf_counter()
-        rows = write_shop(server.admin_url, scale=scale, seed=seed)
+        with progress(server):
+            rows = write_shop(server.admin_url, scale=scale, seed=seed)
         results["generate"] = {"seconds": round(time.perf_counter() - started, 1), "rows": rows}
         log(f"generated {rows} in {results['generate']['seconds']} s")
 
@@ -141,16 +171,19 @@ def bench(scale: float, seed: int, work: Path) -> dict[str, Any]:
 
         log("full dbt build")
         build = nightly_wh.timed_dbt_build("full")
-        results["dbt_build"] = {
-            "seconds": round(build.seconds, 3),
-            "slowest_models": slowest_models(nightly_wh.run_results),
-        }
+        results["dbt_build"] = dbt_figures(build, nightly_wh.run_results)
         results["full_run_seconds"] = round(load["seconds"] + build.seconds, 3)
         log(f"dbt build {build.seconds:.1f} s")
 
-        log(f"one night of changes (fraction {NIGHT_FRACTION}), then make load && dbt build")
-        results["nightly"] = night = nightly(server, nightly_wh, seed)
+        fraction = night_fraction(scale, rows.get("zakazy", 0))
+        log(f"one night of changes (fraction {fraction:.4f}), then make load && dbt build")
+        results["nightly"] = night = nightly(server, nightly_wh, seed, fraction)
         night["fraction_of_full"] = round(night["seconds"] / results["full_run_seconds"], 3)
+        full_dbt = results["dbt_build"]
+        night["models_fraction"] = round(
+            night["dbt"]["models_seconds"] / max(full_dbt["models_seconds"], 1e-9), 3
+        )
+        night["rss_fraction"] = round(night["dbt"]["peak_rss_mb"] / full_dbt["peak_rss_mb"], 3)
         log(f"nightly run {night['seconds']:.1f} s")
 
         log("rebuild from scratch in a fresh warehouse: full load + dbt build")
@@ -173,6 +206,7 @@ def bench(scale: float, seed: int, work: Path) -> dict[str, Any]:
         "incremental": incremental,
         "rebuild": rebuilt,
     }
+    results["loader_start"] = loader_start()
     results["machine"]["loadavg_end"] = os.getloadavg()[0]
     return results
 
@@ -188,6 +222,12 @@ def judge(results: dict[str, Any]) -> None:
         else None,
         "dbt_build": results["dbt_build"]["seconds"] < 60,
         "nightly": results["nightly"]["fraction_of_full"] <= 0.10,
+        "nightly_models": results["nightly"]["models_fraction"] <= 0.10,
+        "nightly_rss": results["nightly"]["rss_fraction"] <= 0.50,
+    }
+    results["nightly_by_scale"] = {
+        **report.nightly_by_scale(),
+        results["scale"]: report.nightly_summary(results),
     }
 
 

@@ -3,7 +3,10 @@
     python -m bench.marts <warehouse url> <output.json>
 
 runs in a child process (chDB locks the warehouse) and writes, for every table in database
-`marts`, its row count and the sum of each Decimal column (revenue, costs, prices...).
+`marts`, its row count, the sum of each Decimal column (revenue, costs, prices...) and a
+hash of every cell (cityHash64 over all columns of a row, summed over rows: cell for cell,
+whatever the row order). The incremental marts' bookkeeping (BOOKKEEPING) holds load ids and
+times, which differ between any two warehouses, and is left out.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from harness.children import ChildRun, run_child
 from harness.warehouse import Warehouse
 
 Fingerprint = dict[str, dict[str, Any]]
+BOOKKEEPING = {"incremental_watermark"}
 
 
 def fingerprint(warehouse: Warehouse, label: str) -> tuple[ChildRun, Fingerprint]:
@@ -47,16 +51,22 @@ def _collect(url: str) -> Fingerprint:
             "SELECT table, name, type FROM system.columns WHERE database = 'marts'"
             " ORDER BY table, position"
         ).result_rows:
+            if table in BOOKKEEPING:
+                continue
             columns.setdefault(table, [])
             if "Decimal" in type_:
                 columns[table].append(column)
         result: Fingerprint = {}
         for table, decimals in columns.items():
-            sums = ", ".join(f"toString(sum(`{c}`))" for c in decimals)
+            sums = "".join(f", toString(sum(`{c}`))" for c in decimals)
             row = client.query(
-                f"SELECT count(){', ' + sums if sums else ''} FROM marts.`{table}`"
+                f"SELECT count(), toString(sum(cityHash64(*))){sums} FROM marts.`{table}`"
             ).result_rows[0]
-            result[table] = {"rows": int(row[0]), "sums": dict(zip(decimals, row[1:], strict=True))}
+            result[table] = {
+                "rows": int(row[0]),
+                "cells_hash": row[1],
+                "sums": dict(zip(decimals, row[2:], strict=True)),
+            }
         return result
     finally:
         client.close()

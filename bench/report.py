@@ -30,6 +30,67 @@ def peak_rss_by_scale(directory: Path = RESULTS_DIR) -> dict[float, float]:
     return peaks
 
 
+def nightly_summary(results: dict[str, Any]) -> dict[str, Any]:
+    """The figures that compare one night across scales."""
+    night = results["nightly"]
+    return {
+        "orders": results["generate"]["rows"].get("zakazy"),
+        "night_status_changes": night["changes"]["status_changes"],
+        "night_new_orders": night["changes"]["new_orders"],
+        "nightly_seconds": night["seconds"],
+        "nightly_dbt_seconds": night["dbt_seconds"],
+        "nightly_models_seconds": night["dbt"]["models_seconds"],
+        "nightly_dbt_peak_rss_mb": night["dbt"]["peak_rss_mb"],
+        "full_run_seconds": results["full_run_seconds"],
+        "full_models_seconds": results["dbt_build"]["models_seconds"],
+        "full_dbt_peak_rss_mb": results["dbt_build"]["peak_rss_mb"],
+    }
+
+
+def nightly_by_scale(directory: Path = RESULTS_DIR) -> dict[float, dict[str, Any]]:
+    """nightly_summary of the latest earlier run at each scale that has one."""
+    found: dict[float, dict[str, Any]] = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            data = json.loads(path.read_text())
+            found[float(data["scale"])] = data["nightly_by_scale"][str(data["scale"])]
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def _nightly_lines(results: dict[str, Any]) -> list[str]:
+    night, full, targets = results["nightly"], results["dbt_build"], results["targets"]
+    lines = [
+        f"  dbt models' own time: nightly {night['dbt']['models_seconds']:.1f} s vs full"
+        f" {full['models_seconds']:.1f} s = {night['models_fraction']:.0%}"
+        f"  target <= 10%: {_mark(targets['nightly_models'])}",
+        f"  dbt peak RSS: nightly {night['dbt']['peak_rss_mb']:.0f} MB vs full"
+        f" {full['peak_rss_mb']:.0f} MB = {night['rss_fraction']:.0%}"
+        f"  target <= 50%: {_mark(targets['nightly_rss'])}",
+        "  nightly slowest models (s): "
+        + ", ".join(f"{m['name']} {m['seconds']:.1f}" for m in night["dbt"]["slowest_models"]),
+        "same night by scale (latest runs): scale, orders, nightly s (models s), full run s"
+        " (models s), dbt peak MB nightly/full",
+    ]
+    by_scale = sorted((float(k), v) for k, v in results["nightly_by_scale"].items())
+    for scale, n in by_scale:
+        lines.append(
+            f"  {scale:g}: {n['orders'] or 0:,} orders, {n['nightly_seconds']:.1f}"
+            f" ({n['nightly_models_seconds']:.1f}), {n['full_run_seconds']:.1f}"
+            f" ({n['full_models_seconds']:.1f}), {n['nightly_dbt_peak_rss_mb']:.0f}"
+            f"/{n['full_dbt_peak_rss_mb']:.0f}"
+        )
+    start = results["loader_start"]
+    lines.append(
+        f"loader start: import {start['import_loader_seconds']:.2f} s (imports dbt:"
+        f" {start['loader_imports_dbt']}); importing the dbt adapter alone would add"
+        f" {start['import_dbt_adapter_seconds']:.2f} s, warehouse_client takes"
+        f" {start['import_warehouse_client_seconds']:.2f} s"
+    )
+    return lines
+
+
 def _rate(rows: float, seconds: float) -> str:
     return f"{rows / seconds:,.0f}" if seconds > 0 else "-"
 
@@ -99,11 +160,12 @@ def render(results: dict[str, Any]) -> str:
         f"  make load {night['load_seconds']:.1f} s + dbt build {night['dbt_seconds']:.1f} s ="
         f" {night['seconds']:.1f} s = {night['fraction_of_full']:.0%} of the full run"
         f" ({results['full_run_seconds']:.1f} s)  target <= 10%: {_mark(targets['nightly'])}",
+        *_nightly_lines(results),
     ]
     verify = results["verify"]
     verdict = "equal" if verify["equal"] else "DIFFERENT:\n    " + "\n    ".join(verify["diff"])
     lines.append(
         f"marts after the night vs a rebuild from scratch ({len(verify['incremental'])} marts,"
-        f" rows and Decimal sums): {verdict}"
+        f" rows, Decimal sums and a hash of every cell): {verdict}"
     )
     return "\n".join(lines)

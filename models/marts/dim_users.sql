@@ -1,7 +1,13 @@
+-- sqlfluff:indentation:template_blocks_indent:False
+-- Incremental: the rows of changed users (int_changed_users) are rebuilt.
+-- depends_on: {{ ref('int_changed_users') }}
 with
 
 users as (
     select * from {{ ref('int_users_profiled') }}
+    {%- if is_incremental() %}
+    where user_id in (select changed.user_id from {{ ref('int_changed_users') }} as changed)
+    {%- endif %}
 ),
 
 orders as (
@@ -9,7 +15,10 @@ orders as (
         user_id,
         revenue,
         created_at
-    from {{ ref('int_orders_enriched') }}
+    from {{ ref('fct_orders') }}
+    {%- if is_incremental() %}
+    where user_id in (select changed.user_id from {{ ref('int_changed_users') }} as changed)
+    {%- endif %}
 ),
 
 order_totals as (

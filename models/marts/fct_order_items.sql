@@ -1,3 +1,7 @@
+-- sqlfluff:indentation:template_blocks_indent:False
+-- Incremental: the lines of changed orders (int_changed_orders) are rebuilt; the pre-hook
+-- deletes those orders' rows first.
+-- depends_on: {{ ref('int_changed_orders') }}
 with
 
 order_lines as (
@@ -9,6 +13,9 @@ order_lines as (
         price,
         line_revenue
     from {{ ref('int_order_lines_current') }}
+    {%- if is_incremental() %}
+    where order_id in (select changed.order_id from {{ ref('int_changed_orders') }} as changed)
+    {%- endif %}
 ),
 
 orders as (
@@ -17,6 +24,9 @@ orders as (
         user_id,
         order_date
     from {{ ref('int_orders_enriched') }}
+    {%- if is_incremental() %}
+    where order_id in (select changed.order_id from {{ ref('int_changed_orders') }} as changed)
+    {%- endif %}
 ),
 
 products as (

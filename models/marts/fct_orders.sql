@@ -1,7 +1,14 @@
+-- sqlfluff:indentation:template_blocks_indent:False
+-- Incremental: every counted order of a user with a changed order (int_changed_orders) is
+-- rebuilt, since its user_order_seq may move; the pre-hook deletes those users' rows first.
+-- depends_on: {{ ref('int_changed_orders') }}
 with
 
 orders as (
     select * from {{ ref('int_orders_enriched') }}
+    {%- if is_incremental() %}
+    where user_id in (select changed.user_id from {{ ref('int_changed_orders') }} as changed)
+    {%- endif %}
 ),
 
 final as (

@@ -1,41 +1,63 @@
--- Sales metrics per (period_grain, period_start, dimension, dimension_value), marts.md.
--- One pass over fct_orders: each order is ARRAY JOINed to its three periods (day, ISO week,
--- month) and to its segments ('all' plus one value per dimension of the var
--- segment_dimensions), then grouped once. The previous period comes from a window whose frame
--- is the row of the same grain/segment with period number n - 1 (RANGE 1 PRECEDING), so a
--- period without orders in between gives 0, not the row before.
+-- sqlfluff:indentation:template_blocks_indent:False
+-- Sales metrics per (period_grain, period_start, dimension, dimension_value), docs in the yml.
+-- One pass over the segment rows (int_order_segments): each order is ARRAY JOINed to its three
+-- periods (day, ISO week, month) and to its segments, then grouped once. The previous period
+-- comes from a window whose frame is the row of the same grain/segment with period number
+-- n - 1 (RANGE 1 PRECEDING), so a period without orders in between gives 0, not the row before.
+-- Incremental: only the (grain, period, dimension) rows of int_touched_segment_periods are
+-- recomputed, from the orders of the months they and their previous periods cover.
+-- depends_on: {{ ref('int_touched_segment_periods') }}
 with
 
-orders as (
+{%- if is_incremental() %}
+
+touched as (
     select
-        order_id,
+        period_grain,
+        period_start,
+        dimension
+    from {{ ref('int_touched_segment_periods') }}
+),
+
+-- the touched rows and the rows their prev_* columns read
+needed as (
+    select
+        period_grain,
+        period_start,
+        dimension
+    from touched
+    union distinct
+    select
+        period_grain,
+        {{ previous_period_start('period_grain', 'period_start') }} as period_start,
+        dimension
+    from touched
+),
+
+needed_months as (
+    select distinct
+        arrayJoin([
+            toStartOfMonth(period_start),
+            toStartOfMonth({{ period_end('period_grain', 'period_start') }})
+        ]) as month_start
+    from needed
+),
+
+{%- endif %}
+
+orders_segmented as (
+    select
         user_id,
         order_date,
         revenue,
         items_count,
         units,
-        user_order_seq{{ segment_columns('fct_orders') }}
-    from {{ ref('fct_orders') }}
-),
-
-users as (
-    select
-        user_id{{ segment_columns('dim_users') }}
-    from {{ ref('dim_users') }}
-),
-
-orders_segmented as (
-    select
-        orders.user_id as user_id,
-        orders.order_date as order_date,
-        orders.revenue as revenue,
-        orders.items_count as items_count,
-        orders.units as units,
-        orders.user_order_seq as user_order_seq,
-        {{ segments_array('orders', 'users') }} as segments
-    from orders
-    left join users
-        on orders.user_id = users.user_id
+        user_order_seq,
+        segments
+    from {{ ref('int_order_segments') }}
+    {%- if is_incremental() %}
+    where toStartOfMonth(order_date) in (select needed_months.month_start from needed_months)
+    {%- endif %}
 ),
 
 orders_exploded as (
@@ -53,6 +75,11 @@ orders_exploded as (
     array join
         {{ period_grains('order_date') }}
     array join segments as segment
+    {%- if is_incremental() %}
+    where
+        (period_grain, period_start, dimension)
+        in (select tuple(needed.period_grain, needed.period_start, needed.dimension) as touched_key from needed)
+    {%- endif %}
 ),
 
 aggregated as (
@@ -118,6 +145,11 @@ final as (
             as Nullable(Float64)
         ) as revenue_delta_pct
     from compared
+    {%- if is_incremental() %}
+    where
+        (period_grain, period_start, dimension)
+        in (select tuple(touched.period_grain, touched.period_start, touched.dimension) as touched_key from touched)
+    {%- endif %}
 )
 
 select * from final

@@ -1,12 +1,44 @@
--- The top 5 products of every mart_dimension_metrics row, marts.md: by the product's revenue
--- in that period and segment, descending, ties by product_id ascending.
+-- sqlfluff:indentation:template_blocks_indent:False
+-- The top 5 products of every mart_dimension_metrics row, docs in the yml: by the product's
+-- revenue in that period and segment, descending, ties by product_id ascending.
 -- Speed (measured at 1M orders, ~2x faster than exploding every line into every grain and
--- segment with text keys): each order's segments ('all' + one per dimension of the var
--- segment_dimensions) become numeric ids (cityHash64 of (dimension, value); the names are
--- joined back at the end, and the unique tests on this mart would catch a collision); each
--- line is summed per day and segment first, and weeks and months are rolled up from those
--- daily sums (a line has one day, so revenue, units and order counts add up).
+-- segment with text keys): each order's segments (int_order_segments) become numeric ids
+-- (cityHash64 of (dimension, value); the names are joined back at the end, and the unique
+-- tests on this mart would catch a collision); each line is summed per day and segment first,
+-- and weeks and months are rolled up from those daily sums (a line has one day, so revenue,
+-- units and order counts add up).
+-- Incremental: only the (grain, period, dimension) rows of int_touched_segment_periods are
+-- recomputed, from the orders of the months they cover.
+-- depends_on: {{ ref('int_touched_segment_periods') }}
 with
+
+{%- if is_incremental() %}
+
+touched as (
+    select
+        period_grain,
+        period_start,
+        dimension
+    from {{ ref('int_touched_segment_periods') }}
+),
+
+touched_periods as (
+    select distinct
+        period_grain,
+        period_start
+    from touched
+),
+
+touched_months as (
+    select distinct
+        arrayJoin([
+            toStartOfMonth(period_start),
+            toStartOfMonth({{ period_end('period_grain', 'period_start') }})
+        ]) as month_start
+    from touched
+),
+
+{%- endif %}
 
 order_items as (
     select
@@ -16,38 +48,20 @@ order_items as (
         quantity,
         line_revenue
     from {{ ref('fct_order_items') }}
-),
-
-orders as (
-    select
-        order_id,
-        user_id,
-        order_date{{ segment_columns('fct_orders') }}
-    from {{ ref('fct_orders') }}
-),
-
-users as (
-    select
-        user_id{{ segment_columns('dim_users') }}
-    from {{ ref('dim_users') }}
-),
-
-product_names as (
-    select
-        product_id,
-        any(product_name) as product_name
-    from order_items
-    group by product_id
+    {%- if is_incremental() %}
+    where toStartOfMonth(order_date) in (select touched_months.month_start from touched_months)
+    {%- endif %}
 ),
 
 orders_segmented as (
     select
-        orders.order_id as order_id,
-        orders.order_date as order_date,
-        {{ segments_array('orders', 'users') }} as segments
-    from orders
-    left join users
-        on orders.user_id = users.user_id
+        order_id,
+        order_date,
+        segments
+    from {{ ref('int_order_segments') }}
+    {%- if is_incremental() %}
+    where toStartOfMonth(order_date) in (select touched_months.month_start from touched_months)
+    {%- endif %}
 ),
 
 segment_names as (
@@ -71,6 +85,7 @@ lines_segmented as (
     select
         order_items.order_id as order_id,
         order_items.product_id as product_id,
+        order_items.product_name as product_name,
         order_items.quantity as quantity,
         order_items.line_revenue as line_revenue,
         order_segment_ids.order_date as order_date,
@@ -85,6 +100,7 @@ daily_products as (
         order_date,
         segment_id,
         product_id,
+        any(product_name) as product_name,
         sum(line_revenue) as revenue,
         sum(quantity) as units,
         uniqExact(order_id) as orders
@@ -102,12 +118,21 @@ period_products as (
         period_start,
         segment_id,
         product_id,
+        any(product_name) as product_name,
         sum(revenue) as revenue,
         sum(units) as units,
         sum(orders) as orders
     from daily_products
     array join
         {{ period_grains('order_date') }}
+    {%- if is_incremental() %}
+    where
+        (period_grain, period_start)
+        in (
+            select tuple(touched_periods.period_grain, touched_periods.period_start) as touched_key
+            from touched_periods
+        )
+    {%- endif %}
     group by
         period_grain,
         period_start,
@@ -134,7 +159,7 @@ ranked as (
         segment_names.dimension as dimension,
         segment_names.dimension_value as dimension_value,
         top_products.product_id as product_id,
-        product_names.product_name as product_name,
+        top_products.product_name as product_name,
         top_products.revenue as revenue,
         top_products.units as units,
         top_products.orders as orders,
@@ -145,8 +170,6 @@ ranked as (
     from top_products
     inner join segment_names
         on top_products.segment_id = segment_names.segment_id
-    left join product_names
-        on top_products.product_id = product_names.product_id
 ),
 
 final as (
@@ -155,7 +178,7 @@ final as (
         cast(period_start as Date) as period_start,
         cast(dimension as LowCardinality(String)) as dimension,
         cast(dimension_value as LowCardinality(String)) as dimension_value,
-        -- `rank` is the contract's column name (marts.md)
+        -- `rank` is the contract's column name
         cast(product_rank as UInt8) as rank,  -- noqa: RF04
         cast(product_id as UInt32) as product_id,
         cast(coalesce(product_name, 'unknown') as String) as product_name,
@@ -163,6 +186,11 @@ final as (
         cast(units as UInt64) as units,
         cast(orders as UInt64) as orders
     from ranked
+    {%- if is_incremental() %}
+    where
+        (period_grain, period_start, dimension)
+        in (select tuple(touched.period_grain, touched.period_start, touched.dimension) as touched_key from touched)
+    {%- endif %}
 )
 
 select * from final
