@@ -1,15 +1,28 @@
 {#
-    The source relation when the table exists, else `empty_select` (a query with the
-    table's columns and no rows): for sources a loader creates only once it has data (VK
-    without a token), so that a warehouse without them still builds. source() is always
-    called, so the dependency is recorded at parse time.
+    The source relation when the table exists, else an empty stand-in with its columns: for
+    raw tables a loader creates only once it has data (VK without a token, an ad platform
+    without credentials), so that a warehouse without them still builds. `empty` is either a
+    query with the table's columns and no rows, or a mapping column -> ClickHouse type (each
+    column then Nullable of that type). source() is always called, so lineage and freshness
+    stay declared.
 #}
-{% macro source_or_empty(source_name, table_name, empty_select) -%}
+{% macro source_or_empty(source_name, table_name, empty) -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- if execute and adapter.get_relation(
         database=relation.database, schema=relation.schema, identifier=relation.identifier
     ) is none -%}
-        ({{ empty_select }})
+        {%- if empty is mapping %}
+        (
+            select
+                {%- for name, type in empty.items() %}
+                cast(null, 'Nullable({{ type }})') as {{ name }}{{ "," if not loop.last }}
+                {%- endfor %}
+            from system.one
+            where 0
+        )
+        {%- else -%}
+        ({{ empty }})
+        {%- endif -%}
     {%- else -%}
         {{ relation }}
     {%- endif -%}
