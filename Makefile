@@ -13,7 +13,7 @@ DEMO_SHOP := demo/shop.sqlite
 TEST_DIR := build/test
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: help setup demo demo-data demo-reset load build test test-py test-dbt lint clean bench
+.PHONY: help setup demo demo-data demo-reset load build nightly status test test-py test-dbt lint clean bench
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -49,6 +49,12 @@ load: setup  ## run the loaders (all sources, or SOURCES=mysql,...)
 build: setup  ## dbt build (models and their tests)
 	$(BIN)/dbt build
 
+nightly: setup  ## the nightly job: load, dbt build, freshness, run history, alerts (README "Operating it")
+	$(BIN)/python -m ops.nightly $(if $(SOURCES),--sources $(SOURCES))
+
+status: setup  ## per source: last good load, rows, last error, freshness; exit 1 if stale or failing
+	$(BIN)/python -m ops.status $(ARGS)
+
 test: setup test-py test-dbt lint  ## everything CI runs
 
 test-py: setup
@@ -64,8 +70,8 @@ test-dbt: setup
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests
 
 lint: setup  ## ruff on the Python code
-	$(BIN)/ruff check loaders tests_py dbt_chdb bench harness
-	$(BIN)/ruff format --check loaders tests_py dbt_chdb bench harness
+	$(BIN)/ruff check loaders ops tests_py dbt_chdb bench harness
+	$(BIN)/ruff format --check loaders ops tests_py dbt_chdb bench harness
 
 bench: setup  ## load + dbt build at SCALE (default 0.1) vs the mysql() floor; JSON in bench/results/
 	$(BIN)/python -m bench --scale $(or $(SCALE),0.1)
