@@ -13,7 +13,6 @@ import json
 import os
 import re
 import smtplib
-import socket
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,7 +117,7 @@ def send_webhook(settings: OpsSettings, subject: str, body: str) -> None:
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (configured URL)
+    with urllib.request.urlopen(request, timeout=30) as response:
         response.read()
 
 
@@ -147,7 +146,7 @@ def alert(
         try:
             send(settings, subject, body)
             delivered.append(channel)
-        except (OSError, smtplib.SMTPException, socket.timeout) as error:
+        except (TimeoutError, OSError, smtplib.SMTPException) as error:
             cause = scrub(f"{type(error).__name__}: {error}".splitlines()[0])
             reporter.event("alert", f"{channel} failed: {cause}", level="error")
     if delivered:

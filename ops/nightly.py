@@ -287,8 +287,7 @@ class Nightly:
                 "run_id": self.run_id,
                 "started_at": iso(self.started),
                 "step": p.step,
-                "kind": p.key.split(":")[1] if p.key.startswith(("build:", "warn:")) else p.step,
-                "name": p.key.split(":", 1)[1],
+                **dict(zip(("kind", "name"), _kind_and_name(p.key), strict=True)),
                 "status": {"warning": "warn", "stale": "stale"}.get(p.kind, "error"),
                 "message": p.cause,
             }
@@ -332,6 +331,16 @@ class Nightly:
             return 1
         self.reporter.event("run", f"ok in {seconds:.0f} s", seconds=round(seconds, 1))
         return 0
+
+
+def _kind_and_name(key: str) -> tuple[str, str]:
+    """('test', 'not_null_x') from 'build:test:not_null_x'; ('source', 'mysql') from 'load:mysql'."""
+    head, _, rest = key.partition(":")
+    if head in ("build", "warn", "health") and ":" in rest:
+        kind, _, name = rest.partition(":")
+        return kind, name
+    kinds = {"load": "source", "stale": "source table", "freshness": "source table"}
+    return kinds.get(head, head), rest or head
 
 
 def _last_line(result: children.ChildResult, default: str) -> str:
