@@ -103,7 +103,7 @@ class Nightly:
                 self.reporter,
             )
             self.loads.append(done)
-            fields = {"rows": done.rows, "seconds": round(done.seconds, 1)}
+            fields: dict[str, Any] = {"rows": done.rows, "seconds": round(done.seconds, 1)}
             if done.status == "success":
                 tables = ", ".join(f"{t} {n}" for t, n in sorted(done.table_rows.items()))
                 message = f"ok, {done.rows} rows in {done.seconds:.1f} s ({tables})"
@@ -172,7 +172,8 @@ class Nightly:
         self.reporter.event(
             "freshness",
             f"{len(checks) - len(stale)} of {len(checks)} tables fresh"
-            + (f"; {', '.join(stale)}" if stale else ""),
+            + (f"; {', '.join(stale)}" if stale else "")
+            + f" ({result.seconds:.1f} s)",
             level="info" if not stale else "warning",
             seconds=round(result.seconds, 1),
         )
@@ -192,7 +193,7 @@ class Nightly:
             self.reporter.event("history", f"FAILED: {cause}", level="error")
             self.problems.append(Problem("history", "history", cause))
         else:
-            self.reporter.event("history", f"recorded run {self.run_id}")
+            self.reporter.event("history", f"recorded run {self.run_id} ({result.seconds:.1f} s)")
 
     def build_health(self) -> None:
         result = self.dbt("health", "build", "--select", "tag:data_health")
@@ -334,7 +335,7 @@ class Nightly:
 
 
 def _kind_and_name(key: str) -> tuple[str, str]:
-    """('test', 'not_null_x') from 'build:test:not_null_x'; ('source', 'mysql') from 'load:mysql'."""
+    """('test', 'not_null_x') from 'build:test:not_null_x'; ('source', 'mysql') from 'load:x'."""
     head, _, rest = key.partition(":")
     if head in ("build", "warn", "health") and ":" in rest:
         kind, _, name = rest.partition(":")

@@ -151,9 +151,8 @@ def print_text(report: dict[str, Any], url: str) -> None:
             f"last run  {run['run_id']}  {run['status']}  {run['started_at']} .. {run['ended_at']}"
         )
     if report["sources"]:
-        print(
-            f"\n{'source':<10} {'last status':<12} {'last success (UTC)':<26} {'rows':>9}  last error"
-        )
+        header = f"{'source':<10} {'last status':<12} {'last success (UTC)':<26} {'rows':>9}"
+        print(f"\n{header}  last error")
         for s in report["sources"]:
             print(
                 f"{s['source']:<10} {s['last_status']:<12} {s['last_success_at'] or 'never':<26} "
@@ -178,10 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         history = read_history(settings.warehouse_url)
     except WarehouseError as error:
-        report = {"ok": False, "busy": True, "problems": [str(error)]}
-        print(json.dumps(report) if args.json else f"status: {error}")
+        busy = {"ok": False, "busy": True, "problems": [str(error)]}
+        print(json.dumps(busy) if args.json else f"status: {error}")
         return 2 if "in use" in str(error) else 1
-    report = evaluate(history, now)
+    report: dict[str, Any] = evaluate(history, now)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, default=str))
     else:

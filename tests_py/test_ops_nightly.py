@@ -9,7 +9,9 @@ and from the receivers, never from the code under test.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from email.message import Message
 from typing import Any
 
 import pytest
@@ -65,10 +67,16 @@ def run_night(warehouse: Warehouse, runs: list[int], **env: str) -> Any:
     return done
 
 
+def mail_text(mail: Message) -> str:
+    payload = mail.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode().replace("\r\n", "\n")
+
+
 def new_messages(receivers: AlertReceivers, before: tuple[int, int]) -> list[str]:
     """Texts that arrived since `before`: every e-mail body and webhook text, checked alike."""
     inbox = receivers.inbox
-    mails = [m.get_payload() for m in inbox.mails[before[0] :]]
+    mails = [mail_text(m) for m in inbox.mails[before[0] :]]
     posts = [p["text"] for p in inbox.posts[before[1] :]]
     assert len(mails) == len(posts), (mails, posts)  # each alert goes through both channels
     for mail, post in zip(mails, posts, strict=True):
@@ -114,7 +122,7 @@ def test_fresh_night_succeeds_and_says_nothing(
 
     assert done.returncode == 0, done.stdout + done.stderr
     for step in ("load mysql", "build", "freshness", "history", "health", "run"):
-        assert " s" in one_run_line(done, step) or step == "history"
+        assert re.search(r" [0-9.]+ s\b", one_run_line(done, step))  # each step says its time
     assert receivers.inbox.count() == before
     checked = status(warehouse, "--json", **receivers.env())
     assert checked.returncode == 0, checked.stdout
@@ -182,11 +190,17 @@ def test_repaired_night_alerts_nothing_new(
     make_fresh(shop["admin"])
     before = receivers.inbox.count()
 
-    done = run_night(warehouse, runs, **receivers.env())
+    done = run_night(warehouse, runs, LOG_FORMAT="json", **receivers.env())
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert receivers.inbox.count() == before
     assert_marts_match_mysql(warehouse, shop["admin"])
+    events = [json.loads(line) for line in done.stdout.splitlines()]  # JSON lines only
+    (load,) = [e for e in events if e["step"] == "load mysql" and "rows" in e]
+    assert load["rows"] == sum(load["tables"].values()) > 0
+    assert {"load mysql", "build", "freshness", "history", "health", "run"} <= {
+        e["step"] for e in events
+    }
     assert status(warehouse, **receivers.env()).returncode == 0
 
 
