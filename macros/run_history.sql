@@ -21,7 +21,7 @@
         ) engine = MergeTree order by started_at",
         "create table if not exists ops.run_sources (
             run_id String, started_at " ~ ts ~ ", source LowCardinality(String),
-            status LowCardinality(String), rows UInt64, seconds Float64, error String,
+            status LowCardinality(String), rows_loaded UInt64, seconds Float64, error String,
             table_rows Map(String, UInt64)
         ) engine = MergeTree order by (source, started_at)",
         "create table if not exists ops.run_freshness (

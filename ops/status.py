@@ -31,7 +31,7 @@ _SOURCES_SQL = """
 SELECT source,
        argMax(status, started_at), max(started_at),
        countIf(status = 'success'), maxIf(started_at, status = 'success'),
-       argMaxIf(rows, started_at, status = 'success'),
+       argMaxIf(rows_loaded, started_at, status = 'success'),
        argMaxIf(error, started_at, status = 'failed')
 FROM ops.run_sources GROUP BY source ORDER BY source
 """

@@ -1,4 +1,4 @@
-{{ config(order_by='(run_started_at, step, node_name)') }}
+{{ config(order_by='(run_started_at, run_step, node_name)') }}
 
 with
 
@@ -9,13 +9,13 @@ failures as (
 final as (
     select
         run_id,
-        toDate(run_started_at, 'Europe/Moscow') as night_date,
-        cast(step as String) as step,
-        cast(node_kind as String) as node_kind,
         node_name,
-        cast(problem_status as String) as problem_status,
         message,
-        run_started_at
+        run_started_at,
+        cast(run_step as String) as run_step,
+        cast(node_kind as String) as node_kind,
+        cast(problem_status as String) as problem_status,
+        toDate(run_started_at, 'Europe/Moscow') as night_date
     from failures
 )
 

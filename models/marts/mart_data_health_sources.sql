@@ -67,18 +67,18 @@ freshness as (
 
 final as (
     select
-        cast(last_load.source_name as String) as source_name,
-        cast(last_load.last_status as String) as last_status,
         last_load.last_run_at as last_run_at,
         last_success.last_success_at as last_success_at,
-        toDate(last_success.last_success_at, 'Europe/Moscow') as last_success_night,
-        coalesce(last_success.last_success_rows, 0) as last_success_rows,
         last_failure.last_error_at as last_error_at,
+        freshness.stalest_age_hours as stalest_age_hours,
+        freshness.freshness_checked_at as freshness_checked_at,
+        cast(last_load.source_name as String) as source_name,
+        cast(last_load.last_status as String) as last_status,
         cast(coalesce(last_failure.last_error, '') as String) as last_error,
         cast(coalesce(freshness.freshness_status, 'unknown') as String) as freshness_status,
         cast(coalesce(freshness.stalest_table, '') as String) as stalest_table,
-        freshness.stalest_age_hours as stalest_age_hours,
-        freshness.freshness_checked_at as freshness_checked_at
+        coalesce(last_success.last_success_rows, 0) as last_success_rows,
+        toDate(last_success.last_success_at, 'Europe/Moscow') as last_success_night
     from last_load
     left join last_success on last_load.source_name = last_success.source_name
     left join last_failure on last_load.source_name = last_failure.source_name

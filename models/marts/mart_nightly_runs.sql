@@ -9,8 +9,6 @@ runs as (
 final as (
     select
         run_id,
-        toDate(started_at, 'Europe/Moscow') as night_date,
-        cast(run_status as String) as run_status,
         is_success,
         first_error,
         failed_steps,
@@ -24,7 +22,9 @@ final as (
         load_seconds,
         build_seconds,
         started_at,
-        ended_at
+        ended_at,
+        cast(run_status as String) as run_status,
+        toDate(started_at, 'Europe/Moscow') as night_date
     from runs
 )
 

@@ -15,14 +15,14 @@ renamed as (
         status as freshness_status,
         error as check_error,
 
-        -- numerics
-        warn_after_seconds / 3600 as warn_after_hours,
-        error_after_seconds / 3600 as error_after_hours,
-        dateDiff('second', max_loaded_at, checked_at) / 3600 as age_hours,
-
         -- timestamps
         max_loaded_at,
-        checked_at
+        checked_at,
+
+        -- numerics: thresholds and the newest row's age at the check, in hours
+        warn_after_seconds / 3600 as warn_after_hours,
+        error_after_seconds / 3600 as error_after_hours,
+        dateDiff('second', max_loaded_at, checked_at) / 3600 as age_hours
     from source
 )
 

@@ -10,7 +10,7 @@ renamed as (
         run_id,
 
         -- strings
-        step,
+        step as run_step,
         kind as node_kind,
         name as node_name,
         status as problem_status,

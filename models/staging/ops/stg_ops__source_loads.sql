@@ -15,7 +15,7 @@ renamed as (
         error as load_error,
 
         -- numerics
-        rows as rows_loaded,
+        rows_loaded,
         seconds as load_seconds,
 
         -- timestamps
