@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -94,8 +95,13 @@ def node_name(unique_id: str) -> tuple[str, str]:
 
 
 def _first_line(text: Any) -> str:
-    lines = str(text or "").strip().splitlines()
-    return lines[0].strip() if lines else ""
+    """The cause in one line: dbt's "Database Error in model x (path)" plus the line after it."""
+    lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if len(lines) > 1 and re.match(r"^\w+ Error in ", lines[0]):
+        return f"{lines[0]}: {lines[1]}"[:400]
+    return lines[0][:400]
 
 
 def read_run_results(path: Path) -> BuildSummary | None:

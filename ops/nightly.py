@@ -28,14 +28,11 @@ from ops.alerts import Problem, alert
 from ops.dbt_results import BuildSummary, Freshness, read_freshness, read_run_results
 from ops.load_step import SourceLoad, load_source
 from ops.report import Reporter
+from ops.run_record import RunFacts, history_rows, iso
 from ops.settings import OpsSettings
 from ops.state import state_dir_for
 
 KEEP_RUN_LOGS = 30
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="milliseconds") if moment else None
 
 
 class Nightly:
@@ -185,7 +182,20 @@ class Nightly:
 
     def record(self, crashed: dict[str, Any] | None) -> None:
         self.mark("history")
-        rows = self.history_rows(crashed)
+        rows = history_rows(
+            RunFacts(
+                run_id=self.run_id,
+                started=self.started,
+                loads=self.loads,
+                build=self.build,
+                build_seconds=self.build_seconds,
+                freshness=self.freshness,
+                freshness_at=self.freshness_at,
+                problems=self.problems,
+                failed=self.failures(),
+            ),
+            crashed,
+        )
         path = self.logs / "run.json"
         path.write_text(json.dumps(rows, default=str))
         command = [sys.executable, "-m", "ops.history", "record", str(path)]
@@ -224,88 +234,6 @@ class Nightly:
             if (p.kind == "failure" and p.step != "nightly") or p.key in self.freshness_errors
         ]
 
-    def history_rows(self, crashed: dict[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
-        build = self.build or BuildSummary()
-        failed = self.failures()
-        run = {
-            "run_id": self.run_id,
-            "started_at": iso(self.started),
-            "ended_at": iso(datetime.now(UTC)),
-            "status": "failed" if failed else "success",
-            "failed_steps": sorted({p.step for p in failed}),
-            "error": failed[0].cause if failed else "",
-            "models_ok": build.count("model", "success"),
-            "models_failed": build.count("model", "error"),
-            "tests_passed": build.count("test", "pass") + build.count("unit_test", "pass"),
-            "tests_warned": build.count("test", "warn"),
-            "tests_failed": build.count("test", "fail", "error")
-            + build.count("unit_test", "fail", "error"),
-            "skipped": sum(v for k, v in build.counts.items() if k.endswith(":skipped")),
-            "stale_tables": sum(1 for c in self.freshness if c.stale),
-            "published": build.marts_built if self.build and not build.failures else [],
-            "load_seconds": round(sum(s.seconds for s in self.loads), 3),
-            "build_seconds": round(self.build_seconds, 3),
-        }
-        runs = [run]
-        if crashed:  # recorded by the run after it, which found its marker
-            zeros = dict.fromkeys(k for k, v in run.items() if isinstance(v, int | float))
-            runs.append(
-                {
-                    **{key: 0 for key in zeros},
-                    "run_id": crashed["run_id"],
-                    "started_at": crashed["started_at"],
-                    "ended_at": None,
-                    "status": "crashed",
-                    "failed_steps": [crashed["step"]],
-                    "error": f"killed during step {crashed['step']}",
-                    "published": [],
-                }
-            )
-        sources = [
-            {
-                "run_id": self.run_id,
-                "started_at": iso(self.started),
-                "source": s.source,
-                "status": s.status,
-                "rows_loaded": s.rows,
-                "seconds": round(s.seconds, 3),
-                "error": s.error,
-                "table_rows": s.table_rows,
-            }
-            for s in self.loads
-        ]
-        freshness = [
-            {
-                "run_id": self.run_id,
-                "checked_at": iso(self.freshness_at),
-                "source": c.source,
-                "table_name": c.table,
-                "status": c.status,
-                "max_loaded_at": c.max_loaded_at,
-                "warn_after_seconds": c.warn_after_seconds,
-                "error_after_seconds": c.error_after_seconds,
-                "error": c.message if c.status == "runtime error" else "",
-            }
-            for c in self.freshness
-        ]
-        failures = [
-            {
-                "run_id": self.run_id,
-                "started_at": iso(self.started),
-                "step": p.step,
-                **dict(zip(("kind", "name"), _kind_and_name(p.key), strict=True)),
-                "status": {"warning": "warn", "stale": "stale"}.get(p.kind, "error"),
-                "message": p.cause,
-            }
-            for p in self.problems
-        ]
-        return {
-            "run_history": runs,
-            "run_sources": sources,
-            "run_freshness": freshness,
-            "run_failures": failures,
-        }
-
     def run(self, sources: list[str]) -> int:
         crashed = self.crashed_run()
         if crashed:
@@ -337,16 +265,6 @@ class Nightly:
             return 1
         self.reporter.event("run", f"ok in {seconds:.0f} s", seconds=round(seconds, 1))
         return 0
-
-
-def _kind_and_name(key: str) -> tuple[str, str]:
-    """('test', 'not_null_x') from 'build:test:not_null_x'; ('source', 'mysql') from 'load:x'."""
-    head, _, rest = key.partition(":")
-    if head in ("build", "warn", "health") and ":" in rest:
-        kind, _, name = rest.partition(":")
-        return kind, name
-    kinds = {"load": "source", "stale": "source table", "freshness": "source table"}
-    return kinds.get(head, head), rest or head
 
 
 def _last_line(result: children.ChildResult, default: str) -> str:

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from harness.paths import REPO
+from loaders.common.run_lock import run_lock
 from ops.alerts import AlertState, Problem, night_of, scrub
 from ops.dbt_results import read_freshness, read_run_results
 from ops.report import Reporter
@@ -88,6 +93,8 @@ def test_dbt_artifacts_name_each_failure(tmp_path: Path) -> None:
          "relation_name": "`marts_build`.`fct_orders`"},
         {"unique_id": "model.shop.stg_x", "status": "error", "message": "Code: 47.\nmore",
          "relation_name": "`staging`.`stg_x`"},
+        {"unique_id": "model.shop.stg_y", "status": "error",
+         "message": "Database Error in model stg_y (models/stg_y.sql)\n  Code: 47. Unknown\n"},
         {"unique_id": "test.shop.not_null_x_id.abc123", "status": "fail",
          "message": "Got 3 results, configured to fail if != 0"},
         {"unique_id": "test.shop.relationships_y.def456", "status": "warn", "message": "Got 1"},
@@ -98,6 +105,7 @@ def test_dbt_artifacts_name_each_failure(tmp_path: Path) -> None:
     assert summary is not None
     assert [(n.label, n.message) for n in summary.failures] == [
         ("model stg_x", "Code: 47."),
+        ("model stg_y", "Database Error in model stg_y (models/stg_y.sql): Code: 47. Unknown"),
         ("test not_null_x_id", "Got 3 results, configured to fail if != 0"),
     ]
     assert [n.name for n in summary.warnings] == ["relationships_y"]
@@ -118,3 +126,33 @@ def test_dbt_artifacts_name_each_failure(tmp_path: Path) -> None:
     assert check.describe(now) == (
         "source mysql.zakazy is stale: newest row 30.0 h old (warn after 26 h, error after 48 h)"
     )
+
+
+def test_run_lock_lets_one_run_in_and_its_children_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUN_LOCK_DIR", str(tmp_path))
+    url = f"chdb:{tmp_path / 'warehouse'}"
+    probe = (
+        "import sys; from loaders.common.run_lock import run_lock, RunInProgress\n"
+        "try:\n"
+        f"    with run_lock({url!r}, 'load'): print('got it')\n"
+        "except RunInProgress as error: print(error)\n"
+    )
+
+    def second(**env: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=REPO,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return done.stdout.strip()
+
+    with run_lock(url, "nightly") as lock_file:
+        refused = second()
+        assert refused.startswith(f"another run is in progress (pid {os.getpid()}, since ")
+        assert second(RUN_LOCK_HELD=str(lock_file)) == "got it"  # a child of the holder
+    assert second() == "got it"  # released

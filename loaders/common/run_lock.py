@@ -65,8 +65,8 @@ def _describe(content: str) -> str:
     try:
         holder = json.loads(content)
         return (
-            f"another run is in progress (pid {holder['pid']}, since {holder['started_at']}, "
-            f"{holder.get('what', '?')}): wait for it to finish, then retry"
+            f"another run is in progress (pid {holder['pid']}, since {holder['started_at']}): "
+            f"wait for the {holder.get('what', 'run')} to finish, then retry"
         )
     except (ValueError, KeyError, TypeError):
         return "another run is in progress: wait for it to finish, then retry"
