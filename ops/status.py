@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from warehouse_client import WarehouseError, open_client, redact_url
@@ -214,12 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if report["ok"] else 1
 
 
-def run_is_dead(marker: Any) -> bool:
+def run_is_dead(marker: Path) -> bool:
     """A marker whose process is gone: the run was killed (a live one keeps its pid)."""
     pid = json.loads(marker.read_text()).get("pid")
     try:
-        import os
-
         os.kill(int(pid), 0)
     except (ProcessLookupError, TypeError, ValueError):
         return True

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes
@@ -154,8 +155,6 @@ def one_run_line(done: subprocess.CompletedProcess[str], step: str) -> str:
 
 def wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 600) -> None:
     """Until `path` exists (the kill point was reached); fail if the process ends first."""
-    import time
-
     deadline = time.monotonic() + timeout
     while not path.exists():
         if process.poll() is not None:
