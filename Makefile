@@ -14,13 +14,13 @@ TEST_DIR := build/test
 DEV_DIR := dev
 DEV_SCALE ?= 0.002
 DOCS_PORT ?= 8080
-PY_CODE := loaders harness bench tests_py dbt_chdb summary
+PY_CODE := loaders harness bench tests_py dbt_chdb summary ops
 # Debian packages the tests need (`make test` installs the missing ones when run as root)
 TEST_PACKAGES := mariadb-server chromium
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: help setup demo demo-data demo-reset load build test test-py test-dbt lint clean bench \
-	dev docs test-packages
+.PHONY: help setup demo demo-data demo-reset load build nightly status test test-py test-dbt lint \
+	clean bench dev docs test-packages
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -58,6 +58,12 @@ load: setup  ## run the loaders (all sources, or SOURCES=mysql,...)
 
 build: setup  ## dbt build (models and their tests)
 	$(BIN)/dbt build
+
+nightly: setup  ## the nightly job: load, dbt build, freshness, run history, alerts (README "Operating it")
+	$(BIN)/python -m ops.nightly $(if $(SOURCES),--sources $(SOURCES))
+
+status: setup  ## per source: last good load, rows, last error, freshness; exit 1 if stale or failing
+	$(BIN)/python -m ops.status $(ARGS)
 
 test: test-packages setup test-py test-dbt lint  ## everything CI runs (installs what it needs first)
 
