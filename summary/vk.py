@@ -29,7 +29,7 @@ def summary_lines(client: Client) -> list[str]:
     if not exists:
         return ["VK profiles: none loaded yet (set VK_TOKEN and run `make load`)"]
     users, linked, profiles, city, profession, both = client.query(_USERS).result_rows[0]
-    outcomes = dict(client.query(_OUTCOMES).result_rows)
+    outcomes: dict[str, int] = {row[0]: row[1] for row in client.query(_OUTCOMES).result_rows}
     return [
         f"VK profiles: {profiles:,} of {users:,} users ({linked:,} linked to VK) have a usable "
         f"VK profile; {both:,} with a VK city and profession "

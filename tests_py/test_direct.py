@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import requests
 
-from harness.warehouse import assert_ok
+from harness.warehouse import Warehouse, assert_ok
 from loaders.sandbox.demo_ads import demo_ads
 from loaders.sandbox.server import SandboxServer
 from tests_py.ads_support import DIRECT_TOKEN, ads_env, calls, expected, output, warehouse, window
@@ -17,12 +18,14 @@ from tests_py.ads_support import DIRECT_TOKEN, ads_env, calls, expected, output,
 REPORTS = "/json/v5/reports"
 
 
-def landed(w) -> tuple[int, Decimal]:  # type: ignore[no-untyped-def]
+def landed(w: Warehouse) -> tuple[int, Decimal]:
     rows, spend = w.query("SELECT count(), sum(cost) FROM raw.yandex_direct__ad_performance")[0]
     return int(rows), Decimal(spend or 0)
 
 
-def load(sandbox: SandboxServer, tmp_path: Path, days: str = "5", **faults: object):  # type: ignore[no-untyped-def]
+def load(
+    sandbox: SandboxServer, tmp_path: Path, days: str = "5", **faults: object
+) -> tuple[Warehouse, subprocess.CompletedProcess[str]]:
     sandbox.clear()
     sandbox.set_faults("direct", **faults)
     w = warehouse(tmp_path)

@@ -75,7 +75,7 @@ class Nights:
         self.night += 1
         return f"2027-01-{self.night:02d} 03:00:00"
 
-    def run(self, name: str, change: Callable[[str], None], as_of: str = BEFORE_BIRTHDAY) -> None:
+    def run(self, name: str, change: Callable[[str], object], as_of: str = BEFORE_BIRTHDAY) -> None:
         change(self.stamp())
         assert_ok(self.warehouse.load())
         variables = f"{{as_of_date: '{as_of}'}}"

@@ -8,7 +8,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from harness.warehouse import assert_ok
+from harness.warehouse import Warehouse, assert_ok
 from loaders.sandbox.direct_api import DirectApi
 from loaders.sandbox.server import SandboxServer
 from loaders.sandbox.vk_ads_api import VkAdsApi
@@ -26,7 +26,7 @@ from tests_py.ads_support import (
 STATS = "/api/v2/statistics/banners/day.json"
 
 
-def landed(w, table: str = "vk_ads__banner_stats") -> tuple[int, Decimal]:  # type: ignore[no-untyped-def]
+def landed(w: Warehouse, table: str = "vk_ads__banner_stats") -> tuple[int, Decimal]:
     rows, spend = w.query(f"SELECT count(), sum(spent) FROM raw.{table}")[0]
     return int(rows), Decimal(spend or 0)
 

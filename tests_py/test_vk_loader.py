@@ -233,8 +233,9 @@ def test_5xx_then_success_refetches_only_stale_and_changed_ids(
     )
     engine = sa.create_engine(shop.admin_url)
     with engine.begin() as conn:
-        user_id = conn.execute(sa.text("SELECT max(id) FROM users WHERE vk_id IS NOT NULL"))
-        user_id = user_id.scalar()
+        user_id = conn.execute(
+            sa.text("SELECT max(id) FROM users WHERE vk_id IS NOT NULL")
+        ).scalar()
         conn.execute(
             sa.text(
                 "UPDATE users SET vk_id = :vk_id, updated_at = '2026-11-23 12:00:00' WHERE id = :id"
@@ -292,7 +293,9 @@ def test_dim_users_takes_the_newest_usable_profile(warehouse: Warehouse, shop: A
     assert_ok(warehouse.dbt("build", "-s", "+dim_users", "--exclude-resource-type", "test"))
     engine = sa.create_engine(shop.admin_url)
     with engine.connect() as conn:
-        users = dict(conn.execute(sa.text("SELECT id, vk_id FROM users")).all())
+        users: dict[int, int | None] = {
+            row[0]: row[1] for row in conn.execute(sa.text("SELECT id, vk_id FROM users"))
+        }
     engine.dispose()
     dropped = {
         vk_id

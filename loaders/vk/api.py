@@ -48,7 +48,7 @@ class VkApi:
     """users.get calls, at least `min_gap_seconds` apart (VK allows 3 calls/s per token)."""
 
     def __init__(self, settings: VkSettings) -> None:
-        auth = BearerTokenAuth(token=settings.token)  # type: ignore[arg-type]
+        auth = BearerTokenAuth(token=settings.token)
         self._client = rest_client(settings.api_url, auth=auth, hooks=[VkErrorHook(settings.token)])
         self._min_gap = settings.min_gap_seconds
         self._last_call = float("-inf")

@@ -65,7 +65,7 @@ class VkStopped(ActionableError):
     """VK stopped the source; the message says what was kept and what to do."""
 
 
-@dlt.resource(name=TABLE, write_disposition="append", columns=COLUMNS)
+@dlt.resource(name=TABLE, write_disposition="append", columns=COLUMNS)  # type: ignore[call-overload]
 def vk_users(rows: list[dict[str, Any]]) -> Iterator[Any]:
     yield rows
 
