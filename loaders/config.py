@@ -122,7 +122,8 @@ class Settings:
                 )
             shop_db_url = f"sqlite:///{DEFAULT_DEMO_SHOP_PATH}"
         check_shop_db_url(shop_db_url)
-        pipelines_dir = Path(env("DLT_PIPELINES_DIR") or REPO_ROOT / ".dlt_pipelines")
+        # absolute: the embedded warehouse may change the working directory of the process
+        pipelines_dir = Path(env("DLT_PIPELINES_DIR") or REPO_ROOT / ".dlt_pipelines").resolve()
         _writable_dir("DLT_PIPELINES_DIR", pipelines_dir)
         return cls(
             # user and password percent-encoded: a '/', '@' or '#' in a password written
