@@ -29,7 +29,9 @@ class TableTiming:
 
 
 def _steps(pipelines_dir: Path) -> dict[str, Any]:
-    with (pipelines_dir / PIPELINE / "trace.pickle").open("rb") as stream:
+    # each loader run works in <pipelines dir>/<name>.run-<pid>/<name>: take the latest
+    traces = pipelines_dir.glob(f"{PIPELINE}.run-*/{PIPELINE}/trace.pickle")
+    with max(traces, key=lambda p: p.stat().st_mtime).open("rb") as stream:
         trace = pickle.load(stream)  # written by our own loader run, a moment ago
     return {step.step: step for step in trace.steps}
 

@@ -57,8 +57,9 @@ def _alive(pid: int) -> bool:
 def run_dir(name: str, settings: Settings) -> Path:
     """This run's own working dir for pipeline `name`: no other run ever touches it.
 
-    Dirs left by runs that were killed (their pid is gone) are removed first. dlt's state
-    lives in the warehouse, so a fresh dir always restores the cursors from there."""
+    Dirs of earlier runs (their pid is gone) are removed first; a run's own dir stays after
+    it ends, so its dlt trace can be read (`make nightly`, the bench). dlt's state lives in
+    the warehouse, so a fresh dir always restores the cursors from there."""
     base = Path(settings.pipelines_dir)
     for stale in base.glob(f"{name}{RUN_DIR_MARK}*"):
         pid = stale.name.rpartition("-")[2]
@@ -116,7 +117,6 @@ def load_mysql(settings: Settings) -> LoadInfo:
         return info
     finally:
         engine.dispose()
-        shutil.rmtree(run_dir("shop_mysql", settings), ignore_errors=True)
 
 
 def load_vk(settings: Settings) -> LoadInfo | None:

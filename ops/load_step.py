@@ -62,7 +62,9 @@ def load_source(
 
 
 def _traces(pipelines_dir: Path, since: float) -> list[Path]:
-    return [p for p in pipelines_dir.glob("*/trace.pickle") if p.stat().st_mtime >= since - 1]
+    # <pipelines dir>/<name>.run-<pid>/<name>/trace.pickle: every loader run has its own dir
+    traces = pipelines_dir.glob("*/*/trace.pickle")
+    return [p for p in traces if p.stat().st_mtime >= since - 1]
 
 
 def rows_from_traces(pipelines_dir: Path, since: float) -> dict[str, int]:
@@ -88,7 +90,7 @@ class TableWatcher:
 
     def tick(self) -> None:
         states: dict[str, str] = {}
-        for pipeline in self.pipelines_dir.glob("*"):
+        for pipeline in self.pipelines_dir.glob("*/*"):
             for sub, state in _PHASES:
                 for job in (pipeline / sub).glob("*/*_jobs/*.*"):
                     table = job.name.split(".", 1)[0]
