@@ -10,7 +10,9 @@ with
 loads as (
     {%- set ns = namespace(tables=[]) %}
     {%- if execute %}
-        {%- for source in graph.sources.values() if source.package_name == project_name %}
+        {#- every table dlt lands (database raw) carries _dlt_load_id; ops tables do not #}
+        {%- for source in graph.sources.values()
+            if source.package_name == project_name and source.schema == 'raw' %}
             {%- set relation = adapter.get_relation(
                 database=source.database, schema=source.schema, identifier=source.identifier) %}
             {%- if relation is not none %}{% do ns.tables.append(relation) %}{% endif %}
