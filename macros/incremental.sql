@@ -56,3 +56,73 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+
+{#
+    The period that starts right after (grain, period_start): its prev_* columns read this one.
+#}
+{% macro next_period_start(grain, period_start) -%}
+    multiIf(
+        {{ grain }} = 'day', {{ period_start }} + 1,
+        {{ grain }} = 'week', {{ period_start }} + 7,
+        addMonths({{ period_start }}, 1)
+    )
+{%- endmacro %}
+
+
+{# The period that ends right before (grain, period_start). #}
+{% macro previous_period_start(grain, period_start) -%}
+    multiIf(
+        {{ grain }} = 'day', {{ period_start }} - 1,
+        {{ grain }} = 'week', {{ period_start }} - 7,
+        addMonths({{ period_start }}, -1)
+    )
+{%- endmacro %}
+
+
+{#
+    A filter for a raw table read next to a `watermark` CTE (int_load_watermark): the row was
+    loaded after the marts' watermark (every row when there is none).
+#}
+{% macro changed_since_watermark() -%}
+    {{ dlt_load_id('_dlt_load_id') }} > coalesce((select watermark.previous_loaded_through from watermark), toDecimal64(-1, 6))
+{%- endmacro %}
+
+
+{#
+    A change set (int_changed_orders, int_changed_users) computed by a night that did not
+    advance the watermark (a failed or partial night) still holds changes some mart may not
+    have applied, and old versions of rows that night overwrote: carry its rows over, as long
+    as the watermark has not moved. `columns` are the carried columns. Needs the `watermark` CTE.
+#}
+{% macro carried_changes(columns) -%}
+    {%- set previous = adapter.get_relation(database=this.database, schema=this.schema,
+        identifier=this.identifier) if execute else none -%}
+    {%- if previous is not none and not flags.FULL_REFRESH
+        and 'since_loaded_through' in (adapter.get_columns_in_relation(previous) | map(attribute='name') | list) -%}
+    union all
+    select {{ columns | join(', ') }}
+    from {{ previous }}
+    where coalesce(since_loaded_through, toDecimal64(-1, 6))
+        = coalesce((select watermark.previous_loaded_through from watermark), toDecimal64(-1, 6))
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    Whether any incremental mart is built yet. On a first build (none is) every mart builds
+    in full, so the change sets are left empty instead of listing every row as changed.
+#}
+{% macro incremental_marts_built() -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.package_name == project_name
+        and node.config.materialized == 'incremental' -%}
+        {%- if built_mart_relation(node.name) is not none -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}

@@ -8,8 +8,11 @@
     errored and no error-severity test (data or unit) failed; warnings do not block. Otherwise
     nothing moves, all of yesterday's marts stay, and the run fails naming what failed.
 
-    The swaps are one metadata statement per mart, run back to back: a dashboard query that
-    lands between two of them (milliseconds) can see one new and one old mart.
+    The swaps of every already published mart are ONE statement (`exchange tables a and a',
+    b and b', ...`): the client cannot die between two of them, so a killed run leaves the
+    previous marts or the new ones, never a mix. The server performs the pairs one after
+    another (each atomic), so a dashboard query landing inside that one statement (well under
+    a millisecond of metadata renames) could still read one new and one old mart.
 #}
 
 {% macro marts_build_database() -%}
@@ -92,13 +95,20 @@
     {% endfor %}
     {% if not built %}{{ return('') }}{% endif %}
     {% do run_query('create database if not exists ' ~ published) %}
+    {% set exchanges = [] %}
+    {% set first_time = [] %}
     {% for name in built | sort %}
         {% set target = adapter.get_relation(database=none, schema=published, identifier=name) %}
-        {% if target is none %}
-            {% do run_query('rename table ' ~ build ~ '.`' ~ name ~ '` to ' ~ published ~ '.`' ~ name ~ '`') %}
-        {% else %}
-            {% do run_query('exchange tables ' ~ build ~ '.`' ~ name ~ '` and ' ~ published ~ '.`' ~ name ~ '`') %}
-        {% endif %}
+        {% set pair = build ~ '.`' ~ name ~ '` ' ~ ('to ' if target is none else 'and ')
+            ~ published ~ '.`' ~ name ~ '`' %}
+        {% do (first_time if target is none else exchanges).append(pair) %}
     {% endfor %}
+    {# marts DataLens has never seen first, then every published one in ONE statement #}
+    {% if first_time %}
+        {% do run_query('rename table ' ~ first_time | join(', ')) %}
+    {% endif %}
+    {% if exchanges %}
+        {% do run_query('exchange tables ' ~ exchanges | join(', ')) %}
+    {% endif %}
     {{ log('published ' ~ built | length ~ ' mart(s) to ' ~ published ~ ': ' ~ built | sort | join(', '), info=true) }}
 {%- endmacro %}
