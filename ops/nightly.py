@@ -33,6 +33,8 @@ from ops.settings import OpsSettings
 from ops.state import state_dir_for
 
 KEEP_RUN_LOGS = 30
+# loaders/run.py SOURCES name -> the dbt source of what it lands (models/staging/*/_*__sources.yml)
+DBT_SOURCE_NAMES = {"direct": "yandex_direct"}
 
 
 class Nightly:
@@ -146,7 +148,11 @@ class Nightly:
 
     def check_freshness(self) -> None:
         # a source skipped for want of credentials may have no tables at all: not checked
-        attempted = [f"source:{s.source}" for s in self.loads if s.status != "skipped"]
+        attempted = [
+            f"source:{DBT_SOURCE_NAMES.get(s.source, s.source)}"
+            for s in self.loads
+            if s.status != "skipped"
+        ]
         if not attempted:
             self.reporter.event("freshness", "no source loaded: nothing to check")
             return
