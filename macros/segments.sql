@@ -1,5 +1,5 @@
 {#
-    Segment metrics (marts.md: mart_dimension_metrics, mart_dimension_top_products).
+    Segment metrics (docs/marts.md: mart_dimension_metrics, mart_dimension_top_products).
 
     The segments ("dimensions") are the dbt var `segment_dimensions` in dbt_project.yml, one
     line each: {dimension: <name>, model: dim_users | fct_orders, column: <column of that mart>}.

@@ -24,7 +24,7 @@
 
 
 {#
-    The position of the latest VK career entry that has one (marts.md): entries are ranked
+    The position of the latest VK career entry that has one (docs/marts.md): entries are ranked
     by `from` (an entry with `from` ranks above one without), then by their place in VK's
     list (later wins: VK lists careers oldest first). Positions are trimmed and lowercased;
     an empty or missing position does not count. NULL when no entry has a position.

@@ -4,7 +4,6 @@ SCALE=1 is ~100k users, 1M orders, 3M lines over 18 months (demo: 0.01); rows st
 batched inserts, so memory stays flat. The data carries the production quirks loaders and
 models must survive: zero dates, odd-case payment methods, messy UTM tags, shared
 `updated_at` values, orders without lines, edited orders with re-inserted lines.
-CLI: python -m loaders.sandbox.demo_shop --url sqlite:///demo_shop.db --scale 0.01
 """
 
 from __future__ import annotations
@@ -24,6 +23,16 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, delete, func, select, update
 
 from loaders.sandbox import shop_schema as schema
+from loaders.sandbox.demo_vocabulary import (
+    BRANDS,
+    CATEGORIES,
+    DOMAINS,
+    FEMININE,
+    FIRST_NAMES,
+    LAST_NAMES,
+    MODELS,
+    PHONES,
+)
 from loaders.sandbox.shop_schema import CITIES, ZERO_DATE, Row
 
 END_DATE = datetime(2026, 11, 22, 23, 59)  # fixed, so every run and every machine agree
@@ -45,26 +54,6 @@ STATUS_WEIGHTS = (2, 22, 7, 3, 2, 1, 63)  # statuses 0..6; only 1 and 6 are sale
 STATUS_NEXT = {0: 3, 3: 1, 1: 6, 5: 1, 6: 4}  # nightly transitions (1 -> 2 is a refund)
 LINE_COUNT_WEIGHTS = (18, 22, 25, 17, 11, 7)  # 1..6 lines, mean ~3
 HOUR_WEIGHTS = (10, 5, 3, 2, 2, 3, 6, 12, 20, 25, *[30] * 7, 32, 35, 40, 42, 40, 30, 20)  # MSK
-CATEGORIES: dict[str, tuple[str, int, int]] = {  # nouns, lowest and highest price
-    "Электроника": ("Наушники|Смартфон|Планшет|Умные часы|Колонка", 990, 59990),
-    "Бытовая техника": ("Чайник|Пылесос|Блендер|Утюг|Микроволновка", 1490, 24990),
-    "Одежда": ("Футболка|Куртка|Джинсы|Свитер|Платье", 490, 8990),
-    "Обувь": ("Кроссовки|Ботинки|Туфли|Сапоги", 1990, 12990),
-    "Дом и сад": ("Плед|Подушка|Сковорода|Набор ножей|Лампа", 390, 6990),
-    "Детские товары": ("Конструктор|Кукла|Пазл|Машинка", 290, 5990),
-    "Спорт": ("Гантели|Коврик для йоги|Велосипед|Мяч", 590, 39990),
-    "Красота": ("Крем для лица|Шампунь|Парфюм|Помада", 190, 7990),
-}
-BRANDS = ("Север", "Восход", "Радуга", "Байкал", "Алтай", "Сокол", "Волна", "Зенит")
-MODELS = ("Классик", "Премиум", "Лайт", "Про", "Мини", "Эко", "Макс")
-FIRST_NAMES = {
-    "m": ("Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Иван", "Артём"),
-    "f": ("Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна", "Екатерина", "Дарья"),
-}
-LAST_NAMES = ("Иванов", "Смирнов", "Кузнецов", "Попов", "Петров", "Соколов", "Новиков", "Волков")
-FEMININE = "а"  # Иванов -> Иванова
-DOMAINS = ("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "inbox.ru")
-PHONES = ("+7916{:07d}", "8 (903) {:07d}", "+7 926 {:07d}")
 
 
 def vk_id_for(user_id: int, rng: Random) -> int:
@@ -384,7 +373,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--url", default=os.environ.get("SHOP_DB_URL"), help="SQLAlchemy URL")
     parser.add_argument("--scale", type=float, default=DEMO_SCALE, help="1.0 = 1M orders")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--end-date", type=datetime.fromisoformat, default=END_DATE)
     parser.add_argument("--apply-changes", action="store_true", help="one nightly change set")
     args = parser.parse_args(argv)
     if not args.url:
@@ -393,9 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.apply_changes:
         result = apply_changes(args.url, args.seed)
     else:
-        result = write_shop(args.url, args.scale, args.seed, args.end_date)
-    for key, value in result.items():
-        print(f"{key}\t{value}")
+        result = write_shop(args.url, args.scale, args.seed)
+    print("\n".join(f"{key}\t{value}" for key, value in result.items()))
     print(f"seconds\t{time.perf_counter() - started:.1f}")
     return 0
 

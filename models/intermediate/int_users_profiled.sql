@@ -25,7 +25,7 @@ vk_profiles as (
     where is_usable
 ),
 
--- The VK fields of every user whose current vk_id has a usable profile (marts.md):
+-- The VK fields of every user whose current vk_id has a usable profile (docs/marts.md):
 --   vk_sex 1 female / 2 male; vk_birth_date from a bdate with a year (D.M.YYYY);
 --   vk_city = lowercase city.title; vk_profession = latest career position, else the
 --   occupation type mapped to 'работает' / 'студент' / 'школьник'.
