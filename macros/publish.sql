@@ -51,13 +51,18 @@
             and node.config.materialized != 'incremental' %}
         {% if not rebuilt %}
             {% set source = adapter.get_relation(database=none, schema=published, identifier=node.alias) %}
+            {# dbt cached the build database's tables before this hook: keep it in step #}
+            {% set relation = api.Relation.create(
+                database=node.database, schema=build, identifier=node.alias, type='table') %}
             {% if source is not none %}
                 {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
                 {% do run_query('create table ' ~ build ~ '.`' ~ node.alias ~ '` clone as '
                     ~ published ~ '.`' ~ node.alias ~ '`') %}
+                {% do adapter.cache_added(relation) %}
             {% elif node.config.materialized == 'incremental' %}
                 {# never published: never continue from an unpublished build #}
                 {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
+                {% do adapter.cache_dropped(relation) %}
             {% endif %}
         {% endif %}
     {% endfor %}
