@@ -37,8 +37,9 @@
 
 {#
     on-run-start: create the build database and start every mart this run does not rebuild
-    from scratch from the published state: incremental marts always, and marts that are not
-    selected (so a partial run reads the published marts, not a previous unpublished build).
+    from scratch from the published state: incremental marts always (not on --full-refresh),
+    and marts that are not selected (so a partial run reads the published marts, not a
+    previous unpublished build).
     CLONE AS hard-links the parts: no data is copied.
 #}
 {% macro prepare_marts_build() -%}
@@ -48,7 +49,7 @@
     {% do run_query('create database if not exists ' ~ build) %}
     {% for node in _mart_models() %}
         {% set rebuilt = node.unique_id in selected_resources
-            and node.config.materialized != 'incremental' %}
+            and (node.config.materialized != 'incremental' or flags.FULL_REFRESH) %}
         {% if not rebuilt %}
             {% set source = adapter.get_relation(database=none, schema=published, identifier=node.alias) %}
             {# dbt cached the build database's tables before this hook: keep it in step #}
@@ -56,6 +57,10 @@
                 database=node.database, schema=build, identifier=node.alias, type='table') %}
             {% if source is not none %}
                 {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
+                {# CLONE AS attaches the parts, which ClickHouse refuses while a table has
+                   patch parts (the incremental marts' lightweight deletes): apply them first #}
+                {% do run_query('alter table ' ~ published ~ '.`' ~ node.alias ~ '` apply patches'
+                    ~ ' settings mutations_sync = 2') %}
                 {% do run_query('create table ' ~ build ~ '.`' ~ node.alias ~ '` clone as '
                     ~ published ~ '.`' ~ node.alias ~ '`') %}
                 {% do adapter.cache_added(relation) %}
