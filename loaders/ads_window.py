@@ -16,10 +16,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dlt.common.schema.typing import TDeleteInsertStrategyDict
+from dlt.common.schema.typing import TColumnSchema, TDeleteInsertStrategyDict
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 STATE_KEY = "loaded_through"  # the last day of the last successful load, in the source state
+# the statistics' column types on every platform: the window's day, and money as it was sent
+DATE: TColumnSchema = {"data_type": "date"}
+MONEY: TColumnSchema = {"data_type": "decimal", "precision": 18, "scale": 2}
 
 
 @dataclass(frozen=True)

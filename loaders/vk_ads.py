@@ -16,15 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-from dlt.common.schema.typing import TColumnSchema
 from dlt.sources import DltSource
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
 from dlt.sources.helpers.rest_client.typing import Hooks
 from requests import Response
 
-from loaders.ads_http import raise_for_status, rest_client, retrying_session
-from loaders.ads_window import STATE_KEY, Window, merge_on_window
+from loaders.ads_window import DATE, MONEY, STATE_KEY, Window, merge_on_window
+from loaders.common.http import raise_for_status, rest_client
 from loaders.config import REPO_ROOT
 from loaders.vk_ads_token import TokenFile, VkAdsTokens
 
@@ -86,9 +85,11 @@ def _advice(response: Response) -> str | None:
     return None
 
 
+HOOKS: Hooks = {"response": [raise_for_status("vk_ads", _advice)]}
+
+
 def make_client(settings: VkAdsSettings) -> tuple[RESTClient, VkAdsTokens]:
-    session = retrying_session()
-    client = rest_client(settings.api_url, session)
+    client = rest_client(settings.api_url)
     store = None if settings.token else TokenFile(settings.token_file)
     tokens = VkAdsTokens(client, settings.client_id, settings.client_secret, store, settings.token)
     client.auth = tokens
@@ -96,17 +97,15 @@ def make_client(settings: VkAdsSettings) -> tuple[RESTClient, VkAdsTokens]:
 
 
 def _pages(client: RESTClient, path: str, fields: str) -> Iterator[list[dict[str, Any]]]:
-    hooks: Hooks = {"response": [raise_for_status("vk_ads", _advice)]}
     params = {"fields": fields, "_status__in": STATUSES}
     paginator = GrantedLimitPaginator(limit=PAGE_LIMIT, total_path="count")
     for page in client.paginate(
-        path, params=params, paginator=paginator, hooks=hooks, data_selector="items"
+        path, params=params, paginator=paginator, hooks=dict(HOOKS), data_selector="items"
     ):
         yield list(page)
 
 
 def _stats(client: RESTClient, ids: list[int], window: Window) -> Iterator[dict[str, Any]]:
-    hooks = {"response": [raise_for_status("vk_ads", _advice)]}
     for start in range(0, len(ids), STATS_MAX_IDS):
         chunk = ids[start : start + STATS_MAX_IDS]
         for days in window.chunks(STATS_MAX_DAYS):
@@ -116,7 +115,9 @@ def _stats(client: RESTClient, ids: list[int], window: Window) -> Iterator[dict[
                 "date_to": str(days.date_to),
                 "metrics": "base",
             }
-            answer = client.get("/api/v2/statistics/banners/day.json", params=params, hooks=hooks)
+            answer = client.get(
+                "/api/v2/statistics/banners/day.json", params=params, hooks=dict(HOOKS)
+            )
             for item in answer.json().get("items", []):
                 for row in item.get("rows", []):
                     base = row.get("base") or {}
@@ -128,10 +129,6 @@ def _stats(client: RESTClient, ids: list[int], window: Window) -> Iterator[dict[
                         "spent": Decimal(str(base.get("spent") or "0")),
                         "goals": int(base.get("goals") or 0),
                     }
-
-
-MONEY: TColumnSchema = {"data_type": "decimal", "precision": 18, "scale": 2}
-DATE: TColumnSchema = {"data_type": "date"}
 
 
 @dlt.source(name="vk_ads", max_table_nesting=2)

@@ -21,8 +21,8 @@ from dlt.sources.helpers.rest_client import RESTClient
 from requests import PreparedRequest, Response
 from requests.auth import AuthBase
 
-from loaders.ads_http import ApiError, raise_for_status
 from loaders.common.errors import ActionableError
+from loaders.common.http import ApiError, raise_for_status
 
 log = logging.getLogger("loaders.vk_ads")
 

@@ -18,16 +18,22 @@ from decimal import Decimal
 from typing import Any, cast
 
 import dlt
-from dlt.common.schema.typing import TColumnSchema
 from dlt.sources import DltSource
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from dlt.sources.helpers.rest_client.typing import Hooks
 from requests import Request, Response
 
-from loaders.ads_http import ApiError, error_detail, raise_for_status, rest_client, retrying_session
-from loaders.ads_window import STATE_KEY, Window, merge_on_window
+from loaders.ads_window import DATE, MONEY, STATE_KEY, Window, merge_on_window
 from loaders.common.errors import ActionableError
+from loaders.common.http import (
+    ApiError,
+    BodyErrorHook,
+    body_error_detail,
+    raise_for_status,
+    request_path,
+    rest_client,
+)
 
 log = logging.getLogger("loaders.yandex_direct")
 
@@ -79,8 +85,8 @@ class LimitedByPaginator(BasePaginator):
         body["params"]["Page"]["Offset"] = self.offset
 
 
-def _queue_full(response: Response | None, exception: BaseException | None) -> bool:
-    if response is None or response.status_code != 400:
+def _queue_full(response: Response) -> bool:
+    if response.status_code != 400:
         return False
     try:
         return int(response.json()["error"]["error_code"]) == QUEUE_FULL
@@ -91,7 +97,7 @@ def _queue_full(response: Response | None, exception: BaseException | None) -> b
 def _advice(response: Response) -> str | None:
     if response.status_code in (401, 403):
         return "DIRECT_TOKEN is invalid or expired: get a new OAuth token (README, Yandex Direct)"
-    if _queue_full(response, None):
+    if _queue_full(response):
         return "the offline report queue stayed full: re-run later"
     if response.status_code >= 500 or response.status_code == 429:
         return "Direct kept failing after retries: re-run later"
@@ -102,21 +108,24 @@ def make_client(settings: DirectSettings) -> RESTClient:
     headers = {"Authorization": f"Bearer {settings.token}", "Accept-Language": "ru"}
     if settings.client_login:
         headers["Client-Login"] = settings.client_login
-    return rest_client(settings.api_url, retrying_session(_queue_full), headers)
+    return rest_client(settings.api_url, headers=headers)
 
 
-def _check_json_error(response: Response, *args: Any, **kwargs: Any) -> None:
+# a full offline report queue (400, 9000) is retried by dlt like a 5xx
+STATUS_HOOK = raise_for_status("yandex_direct", _advice, retryable=_queue_full)
+
+
+class DirectErrorHook(BodyErrorHook):
     """The JSON methods answer errors with HTTP 200 and an `error` object."""
-    if response.status_code == 200 and "json" in response.headers.get("Content-Type", ""):
-        body = response.json()
-        if isinstance(body, dict) and "error" in body:
-            path = response.request.path_url if response.request else ""
-            raise ApiError(
-                f"yandex_direct: error at {path}: {error_detail(response)}", response=response
-            )
+
+    def error_in(self, body: Any, response: Response) -> ApiError | None:
+        if not isinstance(body, dict) or "error" not in body:
+            return None
+        detail = body_error_detail(body)
+        return ApiError(f"yandex_direct: error at {request_path(response)}: {detail}")
 
 
-HOOKS: Hooks = {"response": [raise_for_status("yandex_direct", _advice), _check_json_error]}
+HOOKS: Hooks = {"response": [DirectErrorHook("yandex_direct", _advice, retryable=_queue_full)]}
 
 
 def _get(client: RESTClient, service: str, params: dict[str, Any], key: str) -> Iterator[list[Any]]:
@@ -160,9 +169,10 @@ def fetch_report(client: RESTClient, window: Window, timeout: float) -> str:
     """The report's TSV: the identical request again after each 201/202 answer's retryIn."""
     body = report_request(window)
     deadline = time.monotonic() + timeout
-    hooks = {"response": [raise_for_status("yandex_direct", _advice)]}
     while True:
-        response = client.post("/reports", json=body, headers=REPORT_HEADERS, hooks=hooks)
+        response = client.post(
+            "/reports", json=body, headers=REPORT_HEADERS, hooks={"response": [STATUS_HOOK]}
+        )
         if response.status_code == 200:
             response.encoding = "utf-8"
             return response.text
@@ -209,10 +219,6 @@ def parse_report(tsv: str) -> Iterator[dict[str, Any]]:
         }
     if header is None and tsv.strip():
         raise ActionableError("yandex_direct: the report has no header row with Date, AdId, Cost")
-
-
-MONEY: TColumnSchema = {"data_type": "decimal", "precision": 18, "scale": 2}
-DATE: TColumnSchema = {"data_type": "date"}
 
 
 @dlt.source(name="yandex_direct", max_table_nesting=2)

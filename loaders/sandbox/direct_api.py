@@ -54,13 +54,6 @@ class DirectApi(SandboxApi):
         self.ads = demo_ads("direct", n_ads)
         self.pending: dict[str, int] = {}  # report name -> answers given before it is ready
 
-    def _take(self, switch: str) -> bool:
-        left = int(self.faults.get(switch) or 0)
-        if left > 0:
-            self.faults[switch] = left - 1
-            return True
-        return False
-
     def handle(self, request: Request) -> Reply:
         self.calls[-1]["at"] = time.monotonic()
         if not request.headers.get("authorization", "").startswith("Bearer "):

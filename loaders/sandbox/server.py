@@ -88,6 +88,13 @@ class SandboxApi:
     def handle(self, request: Request) -> Reply:
         raise NotImplementedError
 
+    def _take(self, switch: str) -> bool:
+        """Use up one call of a next-N-calls fault `switch`: true while it has calls left."""
+        left = int(self.faults.get(switch) or 0)
+        if left > 0:
+            self.faults[switch] = left - 1
+        return left > 0
+
     def dispatch(self, request: Request) -> Reply:
         with self.lock:
             self.calls.append(

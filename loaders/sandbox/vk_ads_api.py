@@ -40,14 +40,6 @@ class VkAdsApi(SandboxApi):
         self.refresh: set[str] = set()
         self.minted = 0
 
-    def _take(self, switch: str) -> bool:
-        """Consume one unit of a counted fault."""
-        left = int(self.faults.get(switch) or 0)
-        if left > 0:
-            self.faults[switch] = left - 1
-            return True
-        return False
-
     def _new_pair(self, refresh: str | None = None) -> Reply:
         access = secrets.token_hex(12)
         self.access[access] = False

@@ -139,13 +139,6 @@ class VkApi(SandboxApi):
     name = "vk"
     prefix = "/vk"
 
-    def _take(self, switch: str) -> bool:
-        """Use up one of the next-N-calls fault `switch`."""
-        left = int(self.faults.get(switch) or 0)
-        if left > 0:
-            self.faults[switch] = left - 1
-        return left > 0
-
     def handle(self, request: Request) -> Reply:
         params = request.form()
         reply = self._answer(request, params)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
+from requests import Response
 
 from loaders.common.http import ApiError, BodyErrorHook, MalformedResponse, rest_client
 from loaders.vk.settings import API_VERSION, VkSettings
@@ -31,9 +32,10 @@ class VkErrorHook(BodyErrorHook):
     """Turns VK's HTTP-200 error bodies into VkApiError; retryable for 6, 9 and 10."""
 
     def __init__(self, secret: str) -> None:
+        super().__init__("vk")
         self._secret = secret
 
-    def error_in(self, body: Any) -> ApiError | None:
+    def error_in(self, body: Any, response: Response) -> ApiError | None:
         if not isinstance(body, dict) or "error" not in body:
             return None
         error = body["error"] if isinstance(body["error"], dict) else {}

@@ -24,8 +24,8 @@ from requests import RequestException
 from warehouse_client import open_client
 
 from loaders.common.errors import ActionableError
-from loaders.common.http import ApiError, MalformedResponse, describe_http_error
-from loaders.vk.api import AUTH_FAILED, QUOTA_REACHED, VkApi
+from loaders.common.http import MalformedResponse, describe_http_error
+from loaders.vk.api import AUTH_FAILED, QUOTA_REACHED, VkApi, VkApiError
 from loaders.vk.outcomes import COLUMNS, outcome_rows
 from loaders.vk.settings import VkSettings
 
@@ -129,7 +129,7 @@ class Fetch:
             try:
                 users = self.api.users_get(ids)
                 rows = outcome_rows(ids, users, datetime.now(UTC))
-            except (ApiError, RequestException) as error:
+            except RequestException as error:  # every ApiError is one
                 self.land()  # what came back before the failure stays
                 raise self.stopped(error, number, ids) from None
             self.pending.extend(rows)
@@ -163,7 +163,7 @@ class Fetch:
             )
         if isinstance(error, MalformedResponse):
             return VkStopped(f"VK users.get {batch}: {error}; nothing of this batch stored; {kept}")
-        if isinstance(error, ApiError):
+        if isinstance(error, VkApiError):
             retried = " (retries exhausted)" if error.retryable else ""
             return VkStopped(f"VK users.get {batch}: {error}{retried}; {kept}; re-run later")
         return VkStopped(
