@@ -31,8 +31,8 @@ from tests_py.ops_support import (
 from tests_py.test_mysql_loader import assert_marts_match_mysql, mysql_scalar
 
 TABLES = ("cities", "users", "tovary", "zakazy", "zakazy_tovary")
-WARNED_TEST = "relationships_stg_mysql__orders_user_id__user_id__ref_stg_mysql__users_"
-FAILED_TEST = "accepted_range_fct_orders_delivery_cost__0"
+WARNED_TEST = "relationships_stg_mysql__orders_status__status__ref_order_statuses_"
+FAILED_TEST = "accepted_range_stg_mysql__orders_delivery_cost__0"
 SECRET = "Dead-S3cret-pw"
 
 
@@ -138,9 +138,9 @@ def test_failing_test_and_new_warning_alert_once_with_cause(
     shop_execute(
         shop["admin"],
         f"UPDATE zakazy SET delivery_cost = -5, updated_at = '{now}' WHERE id = {order}",
-        # an order of a user the shop does not know: a warning-severity test fires
+        # an order with a status the seed does not know: a warning-severity test fires
         f"INSERT INTO zakazy (id, user_id, status, delivery_cost, created_at, updated_at)"
-        f" VALUES (900001, 990001, 0, 0, '{now}', '{now}')",
+        f" SELECT 900001, MIN(id), 9, 0, '{now}', '{now}' FROM users",
     )
     make_fresh(shop["admin"])
     before = receivers.inbox.count()
@@ -186,7 +186,7 @@ def test_repaired_night_alerts_nothing_new(
     shop_execute(
         shop["admin"],
         f"UPDATE zakazy SET delivery_cost = 0, updated_at = '{now}' WHERE delivery_cost < 0",
-        f"UPDATE zakazy SET user_id = 1, updated_at = '{now}' WHERE id = 900001",
+        f"UPDATE zakazy SET status = 0, updated_at = '{now}' WHERE id = 900001",
     )
     make_fresh(shop["admin"])
     before = receivers.inbox.count()

@@ -81,15 +81,9 @@ def run_lock(warehouse_url: str, what: str) -> Iterator[Path]:
         handle.truncate()
         handle.write(json.dumps({"pid": os.getpid(), "started_at": started, "what": what}))
         handle.flush()
-        previous = os.environ.get(HELD_VARIABLE)
-        os.environ[HELD_VARIABLE] = str(path)  # children run under this lock
         try:
-            yield path
+            yield path  # a child runs under it when given RUN_LOCK_HELD=<path> explicitly
         finally:
-            if previous is None:
-                os.environ.pop(HELD_VARIABLE, None)
-            else:
-                os.environ[HELD_VARIABLE] = previous
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
