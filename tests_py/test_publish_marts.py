@@ -7,7 +7,6 @@ One shop and one warehouse for the module; the tests run in file order, each a n
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import pytest
