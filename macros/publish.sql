@@ -46,18 +46,34 @@
     {% set build = marts_build_database() %}
     {% set published = published_marts_database() %}
     {% do run_query('create database if not exists ' ~ build) %}
+    {#- the incremental marts' deletes leave patch parts (lightweight updates), and CLONE AS
+        refuses a partition with unapplied ones: apply them first (rewrites only those parts) #}
+    {% set patched = [] %}
+    {% for row in run_query("select distinct table from system.parts where active"
+        ~ " and database = '" ~ published ~ "' and startsWith(name, 'patch-')").rows %}
+        {% do patched.append(row[0]) %}
+    {% endfor %}
     {% for node in _mart_models() %}
         {% set rebuilt = node.unique_id in selected_resources
             and node.config.materialized != 'incremental' %}
         {% if not rebuilt %}
             {% set source = adapter.get_relation(database=none, schema=published, identifier=node.alias) %}
+            {# dbt cached the build database's tables before this hook: keep it in step #}
+            {% set relation = api.Relation.create(
+                database=node.database, schema=build, identifier=node.alias, type='table') %}
             {% if source is not none %}
+                {% if node.alias in patched %}
+                    {% do run_query('alter table ' ~ published ~ '.`' ~ node.alias ~ '` apply patches'
+                        ~ ' settings mutations_sync = 2') %}
+                {% endif %}
                 {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
                 {% do run_query('create table ' ~ build ~ '.`' ~ node.alias ~ '` clone as '
                     ~ published ~ '.`' ~ node.alias ~ '`') %}
+                {% do adapter.cache_added(relation) %}
             {% elif node.config.materialized == 'incremental' %}
                 {# never published: never continue from an unpublished build #}
                 {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
+                {% do adapter.cache_dropped(relation) %}
             {% endif %}
         {% endif %}
     {% endfor %}
