@@ -22,13 +22,13 @@ watermark as (
 reloaded as (
     select
         'vk_ads' as platform,
-        cast(date as Date) as date
+        coalesce(date, toDate(0)) as date
     from {{ source_or_empty('vk_ads', 'banner_stats', {'date': 'Date', '_dlt_load_id': 'String'}) }}
     where {{ changed_since_watermark() }}
     union all
     select
         'yandex_direct' as platform,
-        cast(date as Date) as date
+        coalesce(date, toDate(0)) as date
     from {{ source_or_empty('yandex_direct', 'ad_performance', {'date': 'Date', '_dlt_load_id': 'String'}) }}
     where {{ changed_since_watermark() }}
 ),
