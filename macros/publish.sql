@@ -47,6 +47,13 @@
     {% set build = marts_build_database() %}
     {% set published = published_marts_database() %}
     {% do run_query('create database if not exists ' ~ build) %}
+    {#- the incremental marts' deletes leave patch parts (lightweight updates), and CLONE AS
+        refuses a partition with unapplied ones: apply them first (rewrites only those parts) #}
+    {% set patched = [] %}
+    {% for row in run_query("select distinct table from system.parts where active"
+        ~ " and database = '" ~ published ~ "' and startsWith(name, 'patch-')").rows %}
+        {% do patched.append(row[0]) %}
+    {% endfor %}
     {% for node in _mart_models() %}
         {% set rebuilt = node.unique_id in selected_resources
             and (node.config.materialized != 'incremental' or flags.FULL_REFRESH) %}
@@ -56,6 +63,10 @@
             {% set relation = api.Relation.create(
                 database=node.database, schema=build, identifier=node.alias, type='table') %}
             {% if source is not none %}
+                {% if node.alias in patched %}
+                    {% do run_query('alter table ' ~ published ~ '.`' ~ node.alias ~ '` apply patches'
+                        ~ ' settings mutations_sync = 2') %}
+                {% endif %}
                 {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
                 {# CLONE AS attaches the parts, which ClickHouse refuses while a table has
                    patch parts (the incremental marts' lightweight deletes): apply them first #}

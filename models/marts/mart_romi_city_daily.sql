@@ -1,5 +1,9 @@
+-- sqlfluff:indentation:template_blocks_indent:False
 -- Spend, orders and ROMI per Moscow date and known city: spend of the ads whose utm_city is
 -- the city; orders delivered to the city; orders attributed to it by their own utm_city.
+-- Incremental: only the dates of int_touched_romi_days are recomputed, every city of each
+-- (the pre-hook deletes them first).
+-- depends_on: {{ ref('int_touched_romi_days') }}
 with
 
 ads as (
@@ -11,6 +15,9 @@ ads as (
         clicks
     from {{ ref('mart_ad_daily') }}
     where utm_city is not null
+    {%- if is_incremental() %}
+        and date in (select date from {{ ref('int_touched_romi_days') }})
+    {%- endif %}
 ),
 
 orders as (
@@ -20,6 +27,9 @@ orders as (
         utm_city,
         revenue
     from {{ ref('fct_orders') }}
+    {%- if is_incremental() %}
+    where order_date in (select date from {{ ref('int_touched_romi_days') }})
+    {%- endif %}
 ),
 
 spend_per_city as (

@@ -93,7 +93,7 @@ changed as (
         user_id,
         dimension
     from profiles
-    array join ['' {%- for item in user_segments %}, '{{ item.dimension }}'{% endfor %}] as dimension
+    array join ['' {%- for item in user_segments %}, '{{ item.dimension }}'{% endfor %}] as dimension  -- noqa: LT05
     {%- endif %}
     {{ carried_changes(['user_id', 'dimension']) }}
 )

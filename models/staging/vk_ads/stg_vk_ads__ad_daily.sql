@@ -91,7 +91,9 @@ final as (
         cast(coalesce(stats_deduplicated.spent, 0) as Decimal(18, 2)) as spend_rub,
 
         -- dates
-        cast(stats_deduplicated.date as Date) as date
+        -- assumeNotNull: without the raw table, date is a NULL constant that a filter on it
+        -- (the incremental mart_ad_daily's) would fail to cast; the key is never NULL
+        cast(assumeNotNull(stats_deduplicated.date) as Date) as date
     from stats_deduplicated
     left join banners_deduplicated
         on stats_deduplicated.banner_id = banners_deduplicated.id

@@ -85,7 +85,9 @@ final as (
         cast(coalesce(report_deduplicated.cost, 0) as Decimal(18, 2)) as spend_rub,
 
         -- dates
-        cast(report_deduplicated.date as Date) as date
+        -- assumeNotNull: without the raw table, date is a NULL constant that a filter on it
+        -- (the incremental mart_ad_daily's) would fail to cast; the key is never NULL
+        cast(assumeNotNull(report_deduplicated.date) as Date) as date
     from report_deduplicated
     left join ads_deduplicated
         on report_deduplicated.ad_id = ads_deduplicated.id
