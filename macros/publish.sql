@@ -68,10 +68,6 @@
                         ~ ' settings mutations_sync = 2') %}
                 {% endif %}
                 {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
-                {# CLONE AS attaches the parts, which ClickHouse refuses while a table has
-                   patch parts (the incremental marts' lightweight deletes): apply them first #}
-                {% do run_query('alter table ' ~ published ~ '.`' ~ node.alias ~ '` apply patches'
-                    ~ ' settings mutations_sync = 2') %}
                 {% do run_query('create table ' ~ build ~ '.`' ~ node.alias ~ '` clone as '
                     ~ published ~ '.`' ~ node.alias ~ '`') %}
                 {% do adapter.cache_added(relation) %}
