@@ -6,7 +6,7 @@ with
 ad_daily as (
     select * from {{ ref('int_ad_daily_unioned') }}
     {%- if is_incremental() %}
-    where (platform, date) in (select platform, date from {{ ref('int_touched_ad_days') }})
+    where (platform, date) in (select platform, date from {{ ref('int_touched_ad_days') }})  -- noqa: LT02, LT09, RF02
     {%- endif %}
 ),
 

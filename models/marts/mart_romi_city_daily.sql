@@ -14,9 +14,9 @@ ads as (
         impressions,
         clicks
     from {{ ref('mart_ad_daily') }}
-    where utm_city is not null
+    where utm_city is not null  -- noqa: LT02
     {%- if is_incremental() %}
-        and date in (select date from {{ ref('int_touched_romi_days') }})
+    and date in (select date from {{ ref('int_touched_romi_days') }})  -- noqa: RF02
     {%- endif %}
 ),
 
@@ -28,7 +28,7 @@ orders as (
         revenue
     from {{ ref('fct_orders') }}
     {%- if is_incremental() %}
-    where order_date in (select date from {{ ref('int_touched_romi_days') }})
+    where order_date in (select date from {{ ref('int_touched_romi_days') }})  -- noqa: RF02
     {%- endif %}
 ),
 

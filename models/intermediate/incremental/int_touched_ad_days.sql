@@ -45,7 +45,7 @@ day_digests as (
     select
         platform,
         date,
-        count() as row_count,
+        count() as row_count,  -- noqa: RF04
         sum(cityHash64(*)) as row_hash
     from current_rows
     group by platform, date
@@ -53,7 +53,7 @@ day_digests as (
     select
         platform,
         date,
-        count() as row_count,
+        count() as row_count,  -- noqa: RF04
         sum(cityHash64(*)) as row_hash
     from {{ built_ads }}
     group by platform, date
