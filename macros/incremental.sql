@@ -126,3 +126,27 @@
     {%- endfor -%}
     {{ return(false) }}
 {%- endmacro %}
+
+
+{#
+    A setting for the query of an incremental fact (fct_orders, fct_order_items): every read of
+    raw orders and order lines in it, the staging views' included, sees only the rows of
+    tonight's orders (int_rebuilt_order_ids, int_rebuilt_line_ids). ClickHouse does not push a
+    filter on a view below its dedup (LIMIT 1 BY id) or window (user_order_seq), so a WHERE on
+    the fact alone still deduplicates and numbers every order of the history; this filter is
+    applied where raw is read (PREWHERE on the primary key). A model using it declares
+    `-- depends_on:` both id models. No filter ({}) on a full build.
+#}
+{% macro read_rebuilt_orders_only() -%}
+    additional_table_filters = {
+    {%- if is_incremental() %}
+        {%- set filters = [
+            (source('mysql', 'zakazy'), ref('int_rebuilt_order_ids')),
+            (source('mysql', 'zakazy_tovary'), ref('int_rebuilt_line_ids')),
+        ] -%}
+        {%- for raw, ids in filters %}
+        '{{ raw.schema }}.{{ raw.identifier }}': 'id in (select id from {{ ids }})'{{ ',' if not loop.last }}
+        {%- endfor %}
+    {%- endif %}
+    }
+{%- endmacro %}

@@ -2,6 +2,7 @@
 -- Incremental: the lines of changed orders (int_changed_orders) are rebuilt; the pre-hook
 -- deletes those orders' rows first.
 -- depends_on: {{ ref('int_changed_orders') }}
+-- depends_on: {{ ref('int_rebuilt_order_ids') }}, {{ ref('int_rebuilt_line_ids') }}
 with
 
 order_lines as (
@@ -75,4 +76,5 @@ final as (
 )
 
 select * from final
-settings join_use_nulls = 1
+-- a map-valued setting is beyond the ClickHouse dialect of sqlfluff (noqa)
+settings join_use_nulls = 1, {{ read_rebuilt_orders_only() }}  -- noqa: PRS

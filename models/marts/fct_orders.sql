@@ -2,6 +2,7 @@
 -- Incremental: every counted order of a user with a changed order (int_changed_orders) is
 -- rebuilt, since its user_order_seq may move; the pre-hook deletes those users' rows first.
 -- depends_on: {{ ref('int_changed_orders') }}
+-- depends_on: {{ ref('int_rebuilt_order_ids') }}, {{ ref('int_rebuilt_line_ids') }}
 with
 
 orders as (
@@ -40,3 +41,5 @@ final as (
 )
 
 select * from final
+-- a map-valued setting is beyond the ClickHouse dialect of sqlfluff (noqa)
+settings join_use_nulls = 1, {{ read_rebuilt_orders_only() }}  -- noqa: PRS
