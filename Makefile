@@ -84,8 +84,11 @@ test-packages:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	service mariadb stop >/dev/null 2>&1 || true  # the tests start their own server
 
+# each module on one worker (module fixtures build one warehouse state), each worker with its
+# own MariaDB and sandbox; the slowest tests are listed at the end
+PYTEST_WORKERS ?= 2
 test-py: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=15
 
 # dbt build (models, data tests, unit tests) on a small fixture warehouse (every source, the
 # APIs from the sandbox), then sqlfluff on it

@@ -10,10 +10,12 @@ from typing import Any
 RESULTS_DIR = Path(__file__).resolve().parent / "results"  # git-ignored
 
 
-def write_json(results: dict[str, Any], directory: Path = RESULTS_DIR) -> Path:
+def write_json(
+    results: dict[str, Any], directory: Path = RESULTS_DIR, path: Path | None = None
+) -> Path:
+    """A new timestamped file in `directory`, or `path` rewritten (a run adding figures)."""
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    path = directory / f"{stamp}.json"
+    path = path or directory / f"{datetime.now().strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2, default=str, ensure_ascii=False) + "\n")
     return path
 
