@@ -18,8 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import pymysql
+import sqlalchemy as sa
 from sqlalchemy import URL
 
 from harness.paths import free_port
@@ -202,3 +204,16 @@ class MariaDBServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def mysql(url: str, *statements: str) -> Any:
+    """Run statements on the shop; the last one's first value."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            result = None
+            for statement in statements:
+                result = conn.execute(sa.text(statement))
+            return result.scalar() if result is not None and result.returns_rows else None
+    finally:
+        engine.dispose()

@@ -59,6 +59,28 @@
 
 
 {#
+    Pre-hook of fct_orders: delete the rows a night rebuilds, the orders of each user of
+    int_rebuilt_users from its rebuilt_from on (by order_id: that is the table's key).
+#}
+{% macro delete_rebuilt_orders() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where order_id in (
+            select built.order_id
+            from {{ this }} as built
+            inner join {{ ref('int_rebuilt_users') }} as rebuilt
+                on built.user_id = rebuilt.user_id
+            where built.created_at >= rebuilt.rebuilt_from
+        )
+        settings lightweight_delete_mode = 'lightweight_update'
+
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
     The period that starts right after (grain, period_start): its prev_* columns read this one.
 #}
 {% macro next_period_start(grain, period_start) -%}

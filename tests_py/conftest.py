@@ -1,4 +1,8 @@
-"""Shared fixtures: real services, started once per test session and cleaned up after."""
+"""Shared fixtures: real services, started once per test session and cleaned up after.
+
+`make test` runs two pytest-xdist workers, each a session of its own: one MariaDB and one
+sandbox per worker, and every module on one worker (`--dist loadfile`).
+"""
 
 from __future__ import annotations
 

@@ -157,6 +157,40 @@ def give_a_buyer_a_birthday(url: str, now: str) -> None:
     )
 
 
+def redate_a_latest_order_first(url: str, now: str) -> int:
+    """A user's latest counted order is re-dated to the day before their first order; the
+    user's id. Raw keeps the order's old version, dated after the user's other orders."""
+    user = shop_sql(
+        url,
+        f"select user_id from zakazy where status in {COUNTED} group by user_id "
+        "having count(*) >= 3 order by user_id limit 1",
+    )[0][0]
+    latest = shop_sql(
+        url,
+        f"select id from zakazy where user_id = {user} and status in {COUNTED} "
+        "order by created_at desc, id desc limit 1",
+    )[0][0]
+    shop_sql(
+        url,
+        "update zakazy set created_at = (select first_at from (select min(created_at) "
+        f"- interval 1 day as first_at from zakazy where user_id = {user}) as first_order), "
+        f"updated_at = '{now}' where id = {latest}",
+    )
+    return int(user)
+
+
+def change_a_latest_order(url: str, now: str, user: int) -> None:
+    """The user's now-latest counted order changes: the user's orders from it on are rebuilt,
+    and the re-dated order (its old version in raw qualifies, its latest does not) must not be
+    numbered among them."""
+    shop_sql(
+        url,
+        f"update zakazy set delivery_cost = delivery_cost + 1, updated_at = '{now}' "
+        f"where id = (select id from (select id from zakazy where user_id = {user} and status "
+        f"in {COUNTED} order by created_at desc, id desc limit 1) as latest_order)",
+    )
+
+
 def nothing(now: str) -> None:
     """A night without changes in the shop."""
 
@@ -179,6 +213,13 @@ def nights(mariadb: Any, tmp_path_factory: pytest.TempPathFactory) -> Nights:
     runs.run("sex", lambda now: change_sex_of_a_busy_user(url, now))
     runs.run("birthday_set", lambda now: give_a_buyer_a_birthday(url, now))
     runs.run("birthday_reached", nothing, as_of=ON_BIRTHDAY)
+    redated: list[int] = []
+    runs.run(
+        "redated_first",
+        lambda now: redated.append(redate_a_latest_order_first(url, now)),
+        as_of=ON_BIRTHDAY,
+    )
+    runs.run("after_redated", lambda now: change_a_latest_order(url, now, redated[0]), ON_BIRTHDAY)
 
     # a failed night: the facts and dim_users are rebuilt, the segment marts and the watermark
     # are not; the next night must still reach the full refresh (the re-dated order's old
@@ -198,7 +239,17 @@ def nights(mariadb: Any, tmp_path_factory: pytest.TempPathFactory) -> Nights:
 
 @pytest.mark.parametrize(
     "night",
-    ["nothing", "status", "edit", "sex", "birthday_set", "birthday_reached", "after_failed"],
+    [
+        "nothing",
+        "status",
+        "edit",
+        "sex",
+        "birthday_set",
+        "birthday_reached",
+        "redated_first",
+        "after_redated",
+        "after_failed",
+    ],
 )
 def test_incremental_equals_full_refresh(nights: Nights, night: str) -> None:
     incremental, full, _ = nights.results[night]

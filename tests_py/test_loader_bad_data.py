@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
+from harness.mariadb import mysql
 from harness.warehouse import Warehouse, assert_ok
 from loaders.sandbox.demo_shop import write_shop
 
@@ -29,19 +29,6 @@ def shop(mariadb: Any, tmp_path: Path) -> Shop:
         return admin_url, warehouse
 
     return make
-
-
-def mysql(url: str, *statements: str) -> Any:
-    """Run statements on the shop; the last one's first value."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            result = None
-            for statement in statements:
-                result = conn.execute(sa.text(statement))
-            return result.scalar() if result is not None and result.returns_rows else None
-    finally:
-        engine.dispose()
 
 
 def latest(warehouse: Warehouse, table: str, column: str, row_id: int) -> Any:

@@ -10,8 +10,8 @@ import re
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
+from harness.mariadb import mysql
 from harness.warehouse import Warehouse, assert_ok
 from loaders.sandbox.demo_shop import write_shop
 
@@ -32,18 +32,6 @@ def night(mariadb: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
     root = tmp_path_factory.mktemp("publish")
     warehouse = Warehouse(root, mariadb.url("publish_shop", readonly=True))
     return {"admin": admin_url, "warehouse": warehouse, "locks": str(root / "locks")}
-
-
-def mysql(url: str, *statements: str) -> Any:
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            result = None
-            for statement in statements:
-                result = conn.execute(sa.text(statement))
-            return result.scalar() if result is not None and result.returns_rows else None
-    finally:
-        engine.dispose()
 
 
 def fingerprints(warehouse: Warehouse) -> dict[str, Any]:

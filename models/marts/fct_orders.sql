@@ -1,16 +1,46 @@
 -- sqlfluff:indentation:template_blocks_indent:False
--- Incremental: every counted order of a user with a changed order (int_changed_orders) is
--- rebuilt, since its user_order_seq may move; the pre-hook deletes those users' rows first.
--- depends_on: {{ ref('int_changed_orders') }}
+-- Incremental: a user with a changed order (int_rebuilt_users) has the counted orders from
+-- its rebuilt_from on rebuilt, since their user_order_seq may move; the orders before it keep
+-- their rows, and the rebuilt ones are numbered on from them (earlier_orders). The pre-hook
+-- deletes the rows being rebuilt first (an order refunded since comes back with none).
+-- depends_on: {{ ref('int_changed_orders') }}, {{ ref('int_rebuilt_users') }}
 -- depends_on: {{ ref('int_rebuilt_order_ids') }}, {{ ref('int_rebuilt_line_ids') }}
 with
 
-orders as (
+enriched as (
     select * from {{ ref('int_orders_enriched') }}
-    {%- if is_incremental() %}
-    where user_id in (select changed.user_id from {{ ref('int_changed_orders') }} as changed)
-    {%- endif %}
 ),
+
+{%- if is_incremental() %}
+
+rebuilt_users as (
+    select
+        user_id,
+        rebuilt_from,
+        earlier_orders
+    from {{ ref('int_rebuilt_users') }}
+),
+
+-- int_orders_enriched numbers the orders it is let see (int_rebuilt_order_ids: the user's
+-- from rebuilt_from on); they come after the user's earlier_orders (is_repeat as it defines it)
+orders as (
+    select
+        enriched.* except (user_order_seq, is_repeat),
+        enriched.user_order_seq + rebuilt_users.earlier_orders as user_order_seq,
+        enriched.user_order_seq + rebuilt_users.earlier_orders > 1 as is_repeat
+    from enriched
+    inner join rebuilt_users
+        on enriched.user_id = rebuilt_users.user_id
+    where enriched.created_at >= rebuilt_users.rebuilt_from
+),
+
+{%- else %}
+
+orders as (
+    select * from enriched
+),
+
+{%- endif %}
 
 final as (
     select
