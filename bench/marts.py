@@ -60,7 +60,7 @@ def _collect(url: str) -> Fingerprint:
         for table, decimals in columns.items():
             sums = "".join(f", toString(sum(`{c}`))" for c in decimals)
             row = client.query(
-                f"SELECT count(), toString(sum(cityHash64(*))){sums} FROM marts.`{table}`"
+                f"SELECT count(), toString(sum(cityHash64(tuple(*)))){sums} FROM marts.`{table}`"
             ).result_rows[0]
             result[table] = {
                 "rows": int(row[0]),

@@ -7,7 +7,7 @@
     checked again), through the same query setting the incremental facts use
     (additional_table_filters on every raw table upstream of the model). On a first build
     and on `--full-refresh` they check all of raw. The marts' own tests always check the
-    whole tables they publish.
+    whole tables they publish. `--vars '{test_all_raw: true}'` checks all of raw on any run.
 #}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
@@ -40,7 +40,8 @@
 
 {# The load id the published marts are built from, as a number literal; none if all of raw is new. #}
 {% macro published_watermark() -%}
-    {%- if not execute or flags.FULL_REFRESH or built_mart_relation('incremental_watermark') is none -%}
+    {%- if not execute or flags.FULL_REFRESH or var('test_all_raw', false)
+        or built_mart_relation('incremental_watermark') is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set result = run_query('select toString(' ~ previous_loaded_through() ~ ')') -%}

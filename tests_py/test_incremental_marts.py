@@ -43,7 +43,7 @@ CURSOR_TIES = (
 
 def fingerprint(warehouse: Warehouse) -> Fingerprint:
     sql = " union all ".join(
-        f"select '{m}', count(), toString(sum(cityHash64(*))) from marts.{m}" for m in MARTS
+        f"select '{m}', count(), toString(sum(cityHash64(tuple(*)))) from marts.{m}" for m in MARTS
     )
     return {row[0]: row[1:] for row in warehouse.query(sql)}
 
