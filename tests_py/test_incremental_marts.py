@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -71,9 +72,11 @@ class Nights:
         self.orders = 0
 
     def stamp(self) -> str:
-        """An updated_at later than every row so far (the generator ends in November 2026)."""
+        """An updated_at later than every row so far (the generator ends on 2026-11-22) and
+        earlier than the shop's clock, so the loader's cursor moves on as in production (a
+        future one is re-read every night)."""
         self.night += 1
-        return f"2027-01-{self.night:02d} 03:00:00"
+        return f"2026-11-23 {self.night:02d}:00:00"
 
     def run(self, name: str, change: Callable[[str], object], as_of: str = BEFORE_BIRTHDAY) -> None:
         change(self.stamp())
@@ -157,14 +160,24 @@ def give_a_buyer_a_birthday(url: str, now: str) -> None:
     )
 
 
-def redate_a_latest_order_first(url: str, now: str) -> int:
-    """A user's latest counted order is re-dated to the day before their first order; the
-    user's id. Raw keeps the order's old version, dated after the user's other orders."""
-    user = shop_sql(
-        url,
-        f"select user_id from zakazy where status in {COUNTED} group by user_id "
-        "having count(*) >= 3 order by user_id limit 1",
-    )[0][0]
+def a_user_with_orders(url: str, nth: int) -> int:
+    """The nth user (by id, from 0) with at least three counted orders, none with a product
+    the loader re-reads every night (at its cursor: then all the user's orders are rebuilt)."""
+    return int(
+        shop_sql(
+            url,
+            f"select user_id from zakazy where status in {COUNTED} and user_id not in ("
+            "select z.user_id from zakazy z join zakazy_tovary l on l.zakaz_id = z.id "
+            "where l.tovar_id in (select id from tovary where updated_at = "
+            "(select max(updated_at) from tovary))) "
+            f"group by user_id having count(*) >= 3 order by user_id limit 1 offset {nth}",
+        )[0][0]
+    )
+
+
+def redate_a_latest_order_first(url: str, now: str, user: int) -> None:
+    """The user's latest counted order is re-dated to the day before their first order. Raw
+    keeps the order's old version, dated after the user's other orders."""
     latest = shop_sql(
         url,
         f"select id from zakazy where user_id = {user} and status in {COUNTED} "
@@ -176,7 +189,6 @@ def redate_a_latest_order_first(url: str, now: str) -> int:
         f"- interval 1 day as first_at from zakazy where user_id = {user}) as first_order), "
         f"updated_at = '{now}' where id = {latest}",
     )
-    return int(user)
 
 
 def change_a_latest_order(url: str, now: str, user: int) -> None:
@@ -213,13 +225,12 @@ def nights(mariadb: Any, tmp_path_factory: pytest.TempPathFactory) -> Nights:
     runs.run("sex", lambda now: change_sex_of_a_busy_user(url, now))
     runs.run("birthday_set", lambda now: give_a_buyer_a_birthday(url, now))
     runs.run("birthday_reached", nothing, as_of=ON_BIRTHDAY)
-    redated: list[int] = []
-    runs.run(
-        "redated_first",
-        lambda now: redated.append(redate_a_latest_order_first(url, now)),
-        as_of=ON_BIRTHDAY,
-    )
-    runs.run("after_redated", lambda now: change_a_latest_order(url, now, redated[0]), ON_BIRTHDAY)
+    # the loader re-reads the rows at its cursor once more (ties included): the user's changed
+    # order comes without the re-dated one only the night after the next
+    redated, other = a_user_with_orders(url, 0), a_user_with_orders(url, 1)
+    runs.run("redated_first", partial(redate_a_latest_order_first, url, user=redated), ON_BIRTHDAY)
+    runs.run("other_user", partial(change_a_latest_order, url, user=other), ON_BIRTHDAY)
+    runs.run("after_redated", partial(change_a_latest_order, url, user=redated), ON_BIRTHDAY)
 
     # a failed night: the facts and dim_users are rebuilt, the segment marts and the watermark
     # are not; the next night must still reach the full refresh (the re-dated order's old
@@ -247,6 +258,7 @@ def nights(mariadb: Any, tmp_path_factory: pytest.TempPathFactory) -> Nights:
         "birthday_set",
         "birthday_reached",
         "redated_first",
+        "other_user",
         "after_redated",
         "after_failed",
     ],
