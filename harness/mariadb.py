@@ -206,14 +206,20 @@ class MariaDBServer:
         self.stop()
 
 
-def mysql(url: str, *statements: str) -> Any:
-    """Run statements on the shop; the last one's first value."""
+def shop_rows(url: str, *statements: str) -> list[Any]:
+    """Run statements on a database in one transaction; the last one's rows (if any)."""
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
             result = None
             for statement in statements:
                 result = conn.execute(sa.text(statement))
-            return result.scalar() if result is not None and result.returns_rows else None
+            return list(result) if result is not None and result.returns_rows else []
     finally:
         engine.dispose()
+
+
+def mysql(url: str, *statements: str) -> Any:
+    """Run statements on the shop; the last one's first value (None without rows)."""
+    rows = shop_rows(url, *statements)
+    return rows[0][0] if rows else None

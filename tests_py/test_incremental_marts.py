@@ -14,8 +14,8 @@ from functools import partial
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
+from harness.mariadb import shop_rows as shop_sql
 from harness.warehouse import Warehouse, assert_ok
 from loaders.sandbox.demo_shop import apply_changes, write_shop
 
@@ -47,19 +47,6 @@ def fingerprint(warehouse: Warehouse) -> Fingerprint:
         f"select '{m}', count(), toString(sum(cityHash64(tuple(*)))) from marts.{m}" for m in MARTS
     )
     return {row[0]: row[1:] for row in warehouse.query(sql)}
-
-
-def shop_sql(url: str, *statements: str) -> list[Any]:
-    """Run statements on the shop in one transaction; the last one's rows (if any)."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            result = None
-            for statement in statements:
-                result = conn.execute(sa.text(statement))
-            return list(result) if result is not None and result.returns_rows else []
-    finally:
-        engine.dispose()
 
 
 class Nights:
@@ -176,8 +163,8 @@ def a_user_with_orders(url: str, nth: int) -> int:
 
 
 def redate_a_latest_order_first(url: str, now: str, user: int) -> None:
-    """The user's latest counted order is re-dated to the day before their first order. Raw
-    keeps the order's old version, dated after the user's other orders."""
+    """The user's latest counted order is re-dated to the day before their first order (its
+    user_order_seq becomes 1, every other order's moves by one)."""
     latest = shop_sql(
         url,
         f"select id from zakazy where user_id = {user} and status in {COUNTED} "
@@ -192,9 +179,8 @@ def redate_a_latest_order_first(url: str, now: str, user: int) -> None:
 
 
 def change_a_latest_order(url: str, now: str, user: int) -> None:
-    """The user's now-latest counted order changes: the user's orders from it on are rebuilt,
-    and the re-dated order (its old version in raw qualifies, its latest does not) must not be
-    numbered among them."""
+    """The user's latest counted order changes: only it is rebuilt (rebuilt_from is its
+    created_at), numbered after the user's earlier orders, the re-dated one among them."""
     shop_sql(
         url,
         f"update zakazy set delivery_cost = delivery_cost + 1, updated_at = '{now}' "

@@ -1,8 +1,8 @@
 -- The raw order ids the incremental facts read tonight (macro read_rebuilt_orders_only):
 -- the orders whose latest version belongs to a user of int_rebuilt_users and was created at
 -- or after that user's rebuilt_from. Exactly those: int_orders_enriched numbers the orders it
--- is let see, so an order of the user from before rebuilt_from must stay out (one re-dated
--- or moved on an earlier night may still have a version in raw that qualifies).
+-- is let see, so an order of the user from before rebuilt_from must stay out, and raw may
+-- hold more than one version of an id (the staging dedup is there for that).
 -- Empty on a full refresh and on a first build (int_changed_orders is).
 {{ config(materialized='table') }}
 
