@@ -160,15 +160,25 @@
     `-- depends_on:` both id models. No filter ({}) on a full build.
 #}
 {% macro read_rebuilt_orders_only() -%}
+    {%- if is_incremental() -%}
+        {{ additional_table_filters([
+            (source('mysql', 'zakazy'), 'id in (select id from ' ~ ref('int_rebuilt_order_ids') ~ ')'),
+            (source('mysql', 'zakazy_tovary'), 'id in (select id from ' ~ ref('int_rebuilt_line_ids') ~ ')'),
+        ]) }}
+    {%- else -%}
+        {{ additional_table_filters([]) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    The ClickHouse setting that filters every read of a table in a query, views included:
+    `filters` are (relation, condition) pairs; the condition must not quote strings.
+#}
+{% macro additional_table_filters(filters) -%}
     additional_table_filters = {
-    {%- if is_incremental() %}
-        {%- set filters = [
-            (source('mysql', 'zakazy'), ref('int_rebuilt_order_ids')),
-            (source('mysql', 'zakazy_tovary'), ref('int_rebuilt_line_ids')),
-        ] -%}
-        {%- for raw, ids in filters %}
-        '{{ raw.schema }}.{{ raw.identifier }}': 'id in (select id from {{ ids }})'{{ ',' if not loop.last }}
-        {%- endfor %}
-    {%- endif %}
+    {%- for relation, condition in filters %}
+        '{{ relation.schema }}.{{ relation.identifier }}': '{{ condition }}'{{ ',' if not loop.last }}
+    {%- endfor %}
     }
 {%- endmacro %}

@@ -27,12 +27,13 @@
     {%- if watermark is none or not raw_tables -%}
         {{ return(relation) }}
     {%- endif -%}
+    {%- set condition = dlt_load_id('_dlt_load_id') ~ ' > ' ~ watermark -%}
+    {%- set filters = [] -%}
+    {%- for raw_table in raw_tables -%}
+        {%- do filters.append((raw_table, condition)) -%}
+    {%- endfor -%}
     {%- set filtered -%}
-        (select * from {{ relation }} settings additional_table_filters = {
-        {%- for raw_table in raw_tables %}
-            '{{ raw_table }}': '{{ dlt_load_id("_dlt_load_id") }} > {{ watermark }}'{{ ',' if not loop.last }}
-        {%- endfor %}
-        }) dbt_subquery
+        (select * from {{ relation }} settings {{ additional_table_filters(filters) }}) dbt_subquery
     {%- endset -%}
     {{ return(filtered) }}
 {%- endmacro %}
@@ -50,7 +51,7 @@
 {%- endmacro %}
 
 
-{# The raw tables (source schema 'raw') a model reads, directly or through other models. #}
+{# The raw tables (source schema 'raw') a model reads, directly or through other models, as relations. #}
 {% macro upstream_raw_tables(relation) -%}
     {%- set pending = [] -%}
     {%- for node in graph.nodes.values()
@@ -64,11 +65,12 @@
         {%- if unique_id in graph.sources -%}
             {%- set source_node = graph.sources[unique_id] -%}
             {%- if source_node.schema == 'raw' -%}
-                {%- do raw_tables.append(source_node.schema ~ '.' ~ source_node.identifier) -%}
+                {%- do raw_tables.append(api.Relation.create(
+                    schema=source_node.schema, identifier=source_node.identifier)) -%}
             {%- endif -%}
         {%- elif unique_id in graph.nodes -%}
             {%- do pending.extend(graph.nodes[unique_id].depends_on.nodes) -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return(raw_tables | unique | list) }}
+    {{ return(raw_tables | unique(attribute='identifier') | list) }}
 {%- endmacro %}

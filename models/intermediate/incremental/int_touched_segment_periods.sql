@@ -38,12 +38,12 @@ orders as (
     from {{ ref('fct_orders') }}
 ),
 
+-- each user's orders from rebuilt_from on have a new user_order_seq (fct_orders rebuilt them)
 sequence_changes as (
     select
         user_id,
-        min(created_at) as changed_from
-    from changed_orders
-    group by user_id
+        rebuilt_from
+    from {{ ref('int_rebuilt_users') }}
 ),
 
 -- dimension '' stands for every dimension
@@ -59,7 +59,7 @@ touched_days as (
     from orders
     inner join sequence_changes
         on orders.user_id = sequence_changes.user_id
-    where orders.created_at >= sequence_changes.changed_from
+    where orders.created_at >= sequence_changes.rebuilt_from
     union all
     select
         orders.order_date as order_date,
