@@ -14,7 +14,7 @@ TEST_DIR := build/test
 DEV_DIR := dev
 DEV_SCALE ?= 0.002
 DOCS_PORT ?= 8080
-PY_CODE := loaders harness bench tests_py dbt_chdb summary ops
+PY_CODE := loaders ops warehouse_client dbt_adapter devtools tests/python
 # Debian packages the tests need (`make test` installs the missing ones when run as root)
 TEST_PACKAGES := mariadb-server chromium
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -25,10 +25,10 @@ export DBT_PROFILES_DIR := $(CURDIR)
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml dbt_chdb/pyproject.toml $(shell find dbt_chdb/dbt dbt_chdb/warehouse_client -type f -not -path '*__pycache__*')
+$(STAMP): pyproject.toml dbt_adapter/pyproject.toml $(shell find dbt_adapter/dbt -type f -not -path '*__pycache__*')
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]' ./dbt_chdb
+	$(BIN)/pip install --quiet -e '.[dev]' ./dbt_adapter
 	# the commit hooks, in a plain clone only (a git worktree shares its hooks with other checkouts)
 	if [ -d .git ]; then $(BIN)/pre-commit install >/dev/null; fi
 	touch $@
@@ -40,15 +40,15 @@ setup: $(STAMP) profiles.yml  ## create the virtualenv and profiles.yml
 
 $(DEMO_SHOP): | $(STAMP)
 	mkdir -p $(dir $@)
-	$(BIN)/python -m loaders.sandbox.demo_shop --url sqlite:///$(CURDIR)/$@ --scale $(DEMO_SCALE)
+	$(BIN)/python -m devtools.demo_shop.generator --url sqlite:///$(CURDIR)/$@ --scale $(DEMO_SCALE)
 
 demo-data: $(DEMO_SHOP)  ## generate the demo shop (SQLite) once
 
 # the VK (and ad platform) sources talk to the sandbox APIs, started for the load only
 demo: setup demo-data  ## fresh machine: set up, load the demo shop and sandbox APIs, dbt build, print what it built
-	$(BIN)/python -m loaders.sandbox.with_sandbox -- $(MAKE) --no-print-directory load
+	$(BIN)/python -m devtools.sandbox.with_sandbox -- $(MAKE) --no-print-directory load
 	$(BIN)/dbt build
-	$(BIN)/python -m summary
+	$(BIN)/python -m devtools.demo_report
 
 demo-reset:  ## forget the demo shop and the embedded warehouse
 	rm -rf demo warehouse .dlt_pipelines
@@ -94,11 +94,11 @@ test-py: setup
 # APIs from the sandbox), then sqlfluff on it
 test-dbt: setup
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
-	$(BIN)/python -m loaders.sandbox.demo_shop --url sqlite:///$(CURDIR)/$(TEST_DIR)/shop.sqlite --scale 0.002
+	$(BIN)/python -m devtools.demo_shop.generator --url sqlite:///$(CURDIR)/$(TEST_DIR)/shop.sqlite --scale 0.002
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse SHOP_DB_URL=sqlite:///$(CURDIR)/$(TEST_DIR)/shop.sqlite \
-	  DLT_PIPELINES_DIR=$(TEST_DIR)/pipelines $(BIN)/python -m loaders.sandbox.with_sandbox -- $(BIN)/python -m loaders
+	  DLT_PIPELINES_DIR=$(TEST_DIR)/pipelines $(BIN)/python -m devtools.sandbox.with_sandbox -- $(BIN)/python -m loaders
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/dbt build --target-path $(TEST_DIR)/target
-	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests
+	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests/dbt
 
 lint: setup  ## ruff and mypy on the Python code
 	$(BIN)/ruff check $(PY_CODE)
@@ -108,7 +108,7 @@ lint: setup  ## ruff and mypy on the Python code
 # A small warehouse of its own for editing models: dbt build -s <model>+ takes seconds there.
 dev: setup  ## the demo shop at DEV_SCALE (0.002) loaded and built into dev/warehouse
 	mkdir -p $(DEV_DIR)
-	test -f $(DEV_DIR)/shop.sqlite || $(BIN)/python -m loaders.sandbox.demo_shop \
+	test -f $(DEV_DIR)/shop.sqlite || $(BIN)/python -m devtools.demo_shop.generator \
 	  --url sqlite:///$(CURDIR)/$(DEV_DIR)/shop.sqlite --scale $(DEV_SCALE)
 	WAREHOUSE_URL=chdb:$(CURDIR)/$(DEV_DIR)/warehouse SHOP_DB_URL=sqlite:///$(CURDIR)/$(DEV_DIR)/shop.sqlite \
 	  DLT_PIPELINES_DIR=$(CURDIR)/$(DEV_DIR)/pipelines $(BIN)/python -m loaders
@@ -122,8 +122,8 @@ docs: setup  ## dbt docs generate, then serve the docs site on http://127.0.0.1:
 	@echo "docs site: http://127.0.0.1:$(DOCS_PORT)  (Ctrl-C stops it)"
 	$(BIN)/dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
-bench: setup  ## load + dbt build at SCALE (default 0.1) vs the mysql() floor; JSON in bench/results/
-	$(BIN)/python -m bench --scale $(or $(SCALE),0.1)
+bench: setup  ## load + dbt build at SCALE (default 0.1) vs the mysql() floor; JSON in devtools/bench/results/
+	$(BIN)/python -m devtools.bench --scale $(or $(SCALE),0.1)
 
 clean:  ## remove build output (keeps the venv, the demo shop and the warehouse)
 	rm -rf build target logs

@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from dotenv import load_dotenv
-from warehouse_client import chdb_path, normalize_url, redact_url
 
 from loaders.common.errors import ActionableError, register_environment_secrets
+from warehouse_client import chdb_path, normalize_url, redact_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE_URL = f"chdb://{REPO_ROOT / 'warehouse'}"

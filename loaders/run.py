@@ -84,8 +84,8 @@ class LossyTypeChange(ActionableError):
 
 
 def load_mysql(settings: Settings) -> LoadInfo:
-    from loaders.load_report import LoadReport
-    from loaders.mysql_shop import (
+    from loaders.mysql.load_report import LoadReport
+    from loaders.mysql.source import (
         check_reachable,
         check_schema,
         create_shop_engine,
@@ -131,7 +131,7 @@ def load_ads(
     settings: Settings, source: str, dataset: str, platform: Any, build: Any
 ) -> LoadInfo | None:
     """One ad platform: skipped (one line) without credentials; else its reload window."""
-    from loaders.ads_window import reload_window
+    from loaders.common.ads_window import reload_window
 
     if not platform.has_credentials:
         log.info("source %s skipped: no credentials (%s)", source, platform.needs)
@@ -144,14 +144,14 @@ def load_ads(
 
 
 def load_vk_ads(settings: Settings) -> LoadInfo | None:
-    from loaders import vk_ads
+    from loaders.vk_ads import source as vk_ads
 
     platform = vk_ads.VkAdsSettings.from_env()
     return load_ads(settings, "vk_ads", "vk_ads", platform, vk_ads.build_source)
 
 
 def load_direct(settings: Settings) -> LoadInfo | None:
-    from loaders import yandex_direct
+    from loaders.yandex_direct import source as yandex_direct
 
     platform = yandex_direct.DirectSettings.from_env()
     return load_ads(settings, "direct", "yandex_direct", platform, yandex_direct.build_source)

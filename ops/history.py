@@ -16,9 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from warehouse_client import WarehouseError, open_client
-
 from loaders.config import Settings
+from warehouse_client import WarehouseError, open_client
 
 TABLES = ("run_history", "run_sources", "run_freshness", "run_failures")
 TABLES_MISSING = 3

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from warehouse_client import chdb_path, redact_url
-
 from ops.settings import OpsSettings
+from warehouse_client import chdb_path, redact_url
 
 
 def state_dir_for(settings: OpsSettings) -> Path:

@@ -21,13 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from warehouse_client import WarehouseError, open_client, redact_url
-
 from ops.alerts import Problem, alert
 from ops.dbt_results import Freshness
 from ops.report import Reporter
 from ops.settings import OpsSettings
 from ops.state import state_dir_for
+from warehouse_client import WarehouseError, open_client, redact_url
 
 _SOURCES_SQL = """
 SELECT source,

@@ -7,6 +7,7 @@ import os
 import re
 
 from dlt.pipeline.exceptions import PipelineStepFailed
+
 from warehouse_client import WarehouseError, url_secrets
 
 # scheme://user:password@host: the password runs to the LAST '@' before the host, so '/',

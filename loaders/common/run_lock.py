@@ -21,9 +21,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse_client import chdb_path, redact_url
-
 from loaders.common.errors import ActionableError
+from warehouse_client import chdb_path, redact_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 HELD_VARIABLE = "RUN_LOCK_HELD"

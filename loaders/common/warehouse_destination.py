@@ -40,6 +40,7 @@ from dlt.destinations.impl.clickhouse.typing import HINT_TO_CLICKHOUSE_ATTR
 from dlt.destinations.job_client_impl import SqlJobClientWithStagingDataset
 from dlt.destinations.sql_client import DBApiCursorImpl, raise_database_error
 from dlt.destinations.utils import _convert_to_old_pyformat
+
 from warehouse_client import open_client, redact_url
 
 _READ_STATEMENT = re.compile(r"^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXISTS)\b", re.IGNORECASE)

@@ -21,13 +21,13 @@ from typing import Any
 import dlt
 from dlt.common.pipeline import LoadInfo
 from requests import RequestException
-from warehouse_client import open_client
 
 from loaders.common.errors import ActionableError
 from loaders.common.http import MalformedResponse, describe_http_error
 from loaders.vk.api import AUTH_FAILED, QUOTA_REACHED, VkApi, VkApiError
 from loaders.vk.outcomes import COLUMNS, outcome_rows
 from loaders.vk.settings import VkSettings
+from warehouse_client import open_client
 
 log = logging.getLogger(__name__)
 

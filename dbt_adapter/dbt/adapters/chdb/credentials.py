@@ -1,0 +1,34 @@
+from dataclasses import dataclass
+
+from dbt.adapters.chdb import secrets
+from dbt.adapters.clickhouse.credentials import ClickHouseCredentials
+
+from warehouse_client import redact_url, url_secrets
+
+
+@dataclass
+class ChdbCredentials(ClickHouseCredentials):
+    """dbt-clickhouse credentials plus `url`, the project's single WAREHOUSE_URL."""
+
+    url: str = "chdb:warehouse"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # a URL written into profiles.yml itself, not taken from the environment
+        secrets.register(url_secrets(self.url))
+
+    @property
+    def type(self) -> str:
+        return "chdb"
+
+    @property
+    def unique_field(self) -> str:
+        return redact_url(self.url)
+
+    def _connection_keys(self) -> tuple[str, ...]:
+        # `url` is shown by `dbt debug`: show it without the password.
+        return ("url_redacted", "schema", "retries", "cluster", "database_engine")
+
+    @property
+    def url_redacted(self) -> str:
+        return redact_url(self.url)

@@ -1,0 +1,1 @@
+"""The shop's MySQL database: users, orders, order lines, products, cities."""

@@ -1,0 +1,184 @@
+"""VK Ads (ads.vk.com API v2) → raw.vk_ads__*: ad plans, ad groups, banners, daily banner stats.
+
+Lists page through the `count`/`offset`/`limit` envelope with whatever page size the server
+grants; statistics are read in calls of at most 200 banner ids and 92 days; money (`spent`)
+lands as Decimal parsed from its string. Statistics re-load a trailing window of days that
+replaces the warehouse's rows of those days (loaders.common.ads_window). Tokens:
+loaders.vk_ads.token.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import dlt
+from dlt.sources import DltSource
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
+from dlt.sources.helpers.rest_client.typing import Hooks
+from requests import Response
+
+from loaders.common.ads_window import DATE, MONEY, STATE_KEY, Window, merge_on_window
+from loaders.common.http import raise_for_status, rest_client
+from loaders.config import REPO_ROOT
+from loaders.vk_ads.token import TokenFile, VkAdsTokens
+
+DEFAULT_URL = "https://ads.vk.com"
+DEFAULT_TOKEN_FILE = REPO_ROOT / ".secrets" / "vk_ads_token.json"
+PAGE_LIMIT = 250  # asked for; the server may grant fewer (the envelope's `limit`)
+STATS_MAX_IDS = 200
+STATS_MAX_DAYS = 92
+STATUSES = "active,blocked,deleted"  # deleted banners still have statistics for past days
+
+
+@dataclass(frozen=True)
+class VkAdsSettings:
+    api_url: str
+    client_id: str | None
+    client_secret: str | None
+    token: str | None
+    token_file: Path
+
+    @classmethod
+    def from_env(cls) -> VkAdsSettings:
+        return cls(
+            api_url=(os.environ.get("VK_ADS_API_URL") or DEFAULT_URL).rstrip("/"),
+            client_id=os.environ.get("VK_ADS_CLIENT_ID") or None,
+            client_secret=os.environ.get("VK_ADS_CLIENT_SECRET") or None,
+            token=os.environ.get("VK_ADS_TOKEN") or None,
+            token_file=Path(os.environ.get("VK_ADS_TOKEN_FILE") or DEFAULT_TOKEN_FILE),
+        )
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.token or (self.client_id and self.client_secret))
+
+    needs = "set VK_ADS_CLIENT_ID and VK_ADS_CLIENT_SECRET, or VK_ADS_TOKEN"
+
+
+class GrantedLimitPaginator(OffsetPaginator):
+    """Offset paging that advances by what each page held: the server may grant fewer items
+    per page than asked (its envelope's `limit`), so a fixed step would skip items."""
+
+    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
+        granted = response.json().get("limit")
+        if isinstance(granted, int) and 0 < granted < self.limit:
+            self.limit = granted
+        self.value_step = len(data) if data else self.limit
+        super().update_state(response, data)
+
+
+def _advice(response: Response) -> str | None:
+    if response.status_code == 401:
+        return (
+            "the token was rejected: delete VK_ADS_TOKEN_FILE (or set a new VK_ADS_TOKEN)"
+            " and re-run"
+        )
+    if response.status_code == 403:
+        return "this client has no access to the ad account: check its rights in the VK Ads cabinet"
+    if response.status_code == 429:
+        return "rate limit still hit after retries: re-run later"
+    return None
+
+
+HOOKS: Hooks = {"response": [raise_for_status("vk_ads", _advice)]}
+
+
+def make_client(settings: VkAdsSettings) -> tuple[RESTClient, VkAdsTokens]:
+    client = rest_client(settings.api_url)
+    store = None if settings.token else TokenFile(settings.token_file)
+    tokens = VkAdsTokens(client, settings.client_id, settings.client_secret, store, settings.token)
+    client.auth = tokens
+    return client, tokens
+
+
+def _pages(client: RESTClient, path: str, fields: str) -> Iterator[list[dict[str, Any]]]:
+    params = {"fields": fields, "_status__in": STATUSES}
+    paginator = GrantedLimitPaginator(limit=PAGE_LIMIT, total_path="count")
+    for page in client.paginate(
+        path, params=params, paginator=paginator, hooks=dict(HOOKS), data_selector="items"
+    ):
+        yield list(page)
+
+
+def _stats(client: RESTClient, ids: list[int], window: Window) -> Iterator[dict[str, Any]]:
+    for start in range(0, len(ids), STATS_MAX_IDS):
+        chunk = ids[start : start + STATS_MAX_IDS]
+        for days in window.chunks(STATS_MAX_DAYS):
+            params = {
+                "id": ",".join(map(str, chunk)),
+                "date_from": str(days.date_from),
+                "date_to": str(days.date_to),
+                "metrics": "base",
+            }
+            answer = client.get(
+                "/api/v2/statistics/banners/day.json", params=params, hooks=dict(HOOKS)
+            )
+            for item in answer.json().get("items", []):
+                for row in item.get("rows", []):
+                    base = row.get("base") or {}
+                    yield {
+                        "banner_id": int(item["id"]),
+                        "date": row["date"],
+                        "shows": int(base.get("shows") or 0),
+                        "clicks": int(base.get("clicks") or 0),
+                        "spent": Decimal(str(base.get("spent") or "0")),
+                        "goals": int(base.get("goals") or 0),
+                    }
+
+
+@dlt.source(name="vk_ads", max_table_nesting=2)
+def vk_ads_source(client: RESTClient, window: Window) -> Any:
+    fetched: list[list[dict[str, Any]]] = []
+
+    def banner_pages() -> list[list[dict[str, Any]]]:
+        # read once, whichever resource asks first: the stats need every banner's id
+        if not fetched:
+            fetched.extend(
+                _pages(client, "/api/v2/banners.json", "id,ad_group_id,name,status,urls")
+            )
+            fetched.append([])  # marks "read" even for an account without banners
+        return fetched
+
+    @dlt.resource(name="ad_plans", primary_key="id", write_disposition="merge")
+    def ad_plans() -> Iterator[list[dict[str, Any]]]:
+        yield from _pages(client, "/api/v2/ad_plans.json", "id,name,status")
+
+    @dlt.resource(name="ad_groups", primary_key="id", write_disposition="merge")
+    def ad_groups() -> Iterator[list[dict[str, Any]]]:
+        yield from _pages(client, "/api/v2/ad_groups.json", "id,ad_plan_id,name,status")
+
+    @dlt.resource(
+        name="banners",
+        primary_key="id",
+        write_disposition="merge",
+        columns={"urls__primary__url": {"data_type": "text", "nullable": True}},
+    )
+    def banners() -> Iterator[list[dict[str, Any]]]:
+        yield from (page for page in banner_pages() if page)
+
+    @dlt.resource(
+        name="banner_stats",
+        primary_key=("banner_id", "date"),
+        write_disposition=merge_on_window(window),
+        columns={"date": DATE, "spent": MONEY},
+    )
+    def banner_stats() -> Iterator[Any]:
+        # an empty window still runs the merge, so rows that vanished are deleted
+        yield dlt.mark.materialize_table_schema()
+        ids = sorted({int(banner["id"]) for page in banner_pages() for banner in page})
+        yield from _stats(client, ids, window)
+        dlt.current.source_state()[STATE_KEY] = str(window.date_to)
+
+    return ad_plans, ad_groups, banners, banner_stats
+
+
+def build_source(settings: VkAdsSettings, window: Window) -> DltSource:
+    client, _ = make_client(settings)
+    source: DltSource = vk_ads_source(client, window)
+    return source

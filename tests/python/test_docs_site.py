@@ -1,0 +1,101 @@
+"""The docs site an analyst opens with `make docs`, rendered by a real browser.
+
+dbt writes the site (`dbt docs generate --static`: one HTML file with the project inside),
+and headless Chromium (Debian package `chromium`) runs its JavaScript and dumps the page it
+shows. What must be on each page comes from the project's yml (through dbt's manifest), not
+from the site.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools.harness.paths import DBT, REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+MARTS = {"fct_orders", "fct_order_items", "dim_users", "mart_dimension_metrics"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated site; no catalog, so no built warehouse is needed."""
+    root = tmp_path_factory.mktemp("docs")
+    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO), "WAREHOUSE_URL": f"chdb:{root / 'wh'}"}
+    command = [DBT, "docs", "generate", "--static", "--empty-catalog"]
+    command += ["--target-path", str(root / "target"), "--log-path", str(root / "logs")]
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return root / "target"
+
+
+@pytest.fixture(scope="module")
+def manifest(site: Path) -> dict[str, Any]:
+    return dict(json.loads((site / "manifest.json").read_text()))
+
+
+def plain(text: str) -> str:
+    """Text as the site shows it: markdown code marks gone, whitespace collapsed."""
+    return re.sub(r"\s+", " ", text.replace("`", "")).strip()
+
+
+def shown_text(site: Path, page: str, profile: Path) -> str:
+    """The visible text of one page of the site after its JavaScript ran."""
+    done = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",  # tests may run as root
+            "--disable-gpu",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            f"{(site / 'static_index.html').as_uri()}#!/{page}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", done.stdout, flags=re.S)
+    return plain(html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_every_mart_page_shows_its_columns_and_their_descriptions(
+    site: Path, manifest: dict[str, Any], tmp_path: Path
+) -> None:
+    marts = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    ]
+    assert {node["name"] for node in marts} >= MARTS
+    for node in marts:
+        text = shown_text(site, f"model/{node['unique_id']}", tmp_path / "profile")
+        assert plain(node["description"])[:200] in text, node["name"]
+        assert node["columns"], node["name"]
+        for column in node["columns"].values():
+            assert column["description"], f"{node['name']}.{column['name']} has no description"
+            assert plain(column["description"]) in text, f"{node['name']}.{column['name']}"
+
+
+def test_every_datalens_exposure_is_shown_with_the_marts_it_reads(
+    site: Path, manifest: dict[str, Any], tmp_path: Path
+) -> None:
+    exposures = list(manifest["exposures"].values())
+    assert exposures
+    for exposure in exposures:
+        text = shown_text(site, f"exposure/{exposure['unique_id']}", tmp_path / "profile")
+        assert exposure["label"] in text
+        assert plain(exposure["description"])[:200] in text
+        depends_on = text[text.index("Depends On") :]
+        for model in exposure["depends_on"]["nodes"]:
+            assert manifest["nodes"][model]["name"] in depends_on, (exposure["name"], model)
