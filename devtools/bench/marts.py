@@ -3,10 +3,10 @@
     python -m bench.marts <warehouse url> <output.json>
 
 runs in a child process (chDB locks the warehouse) and writes, for every table in database
-`marts`, its row count, the sum of each Decimal column (revenue, costs, prices...) and a
-hash of every cell (cityHash64 over all columns of a row, summed over rows: cell for cell,
-whatever the row order). The incremental marts' bookkeeping (BOOKKEEPING) holds load ids and
-times, which differ between any two warehouses, and is left out.
+`marts`, its fingerprint (row count and cells' hash, devtools.harness.fingerprint) and the
+sum of each Decimal column (revenue, costs, prices...). The incremental marts' bookkeeping
+(BOOKKEEPING) holds load ids and times, which differ between any two warehouses, and is left
+out.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools.harness.children import ChildRun, run_child
+from devtools.harness.fingerprint import FINGERPRINT_COLUMNS
 from devtools.harness.warehouse import Warehouse
 
 Fingerprint = dict[str, dict[str, Any]]
@@ -60,7 +61,7 @@ def _collect(url: str) -> Fingerprint:
         for table, decimals in columns.items():
             sums = "".join(f", toString(sum(`{c}`))" for c in decimals)
             row = client.query(
-                f"SELECT count(), toString(sum(cityHash64(tuple(*)))){sums} FROM marts.`{table}`"
+                f"SELECT {FINGERPRINT_COLUMNS}{sums} FROM marts.`{table}`"
             ).result_rows[0]
             result[table] = {
                 "rows": int(row[0]),

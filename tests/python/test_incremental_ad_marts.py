@@ -15,26 +15,22 @@ from tests_py.test_incremental_marts import shop_sql
 
 from devtools.demo_shop.ads import LAST_DAY
 from devtools.demo_shop.generator import write_shop
+from devtools.harness.fingerprint import Fingerprints, mart_fingerprints
 from devtools.harness.warehouse import Warehouse, assert_ok
 from devtools.sandbox.server import SandboxServer
 
 MARTS = ("mart_ad_daily", "mart_romi_city_daily")
 RELOAD_DAYS = 3  # the loaders re-load LAST_DAY - 3 .. LAST_DAY every night
 
-Fingerprint = dict[str, list[Any]]
 
-
-def fingerprint(warehouse: Warehouse) -> Fingerprint:
-    sql = " union all ".join(
-        f"select '{m}', count(), toString(sum(cityHash64(tuple(*)))) from marts.{m}" for m in MARTS
-    )
-    return {row[0]: row[1:] for row in warehouse.query(sql)}
+def fingerprint(warehouse: Warehouse) -> Fingerprints:
+    return mart_fingerprints(warehouse, MARTS)
 
 
 class AdNights:
     def __init__(self, warehouse: Warehouse, env: dict[str, str]) -> None:
         self.warehouse, self.env = warehouse, env
-        self.results: dict[str, tuple[Fingerprint, Fingerprint, Fingerprint]] = {}
+        self.results: dict[str, tuple[Fingerprints, Fingerprints, Fingerprints]] = {}
         self.touched: dict[str, set[tuple[str, date]]] = {}
 
     def run(self, name: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from devtools.demo_shop.generator import apply_changes, write_shop
+from devtools.harness.fingerprint import Fingerprints, mart_fingerprints
 from devtools.harness.mariadb import shop_rows as shop_sql
 from devtools.harness.warehouse import Warehouse, assert_ok
 
@@ -29,7 +30,6 @@ MARTS = (
 COUNTED = "(1, 6)"
 BEFORE_BIRTHDAY, ON_BIRTHDAY = "2026-12-09", "2026-12-10"  # as_of_date around a 25th birthday
 
-Fingerprint = dict[str, list[Any]]
 
 # Orders whose row, a line or a product sits at the loader's cursor (the newest updated_at):
 # the loader re-reads those rows on every run.
@@ -42,11 +42,8 @@ CURSOR_TIES = (
 )
 
 
-def fingerprint(warehouse: Warehouse) -> Fingerprint:
-    sql = " union all ".join(
-        f"select '{m}', count(), toString(sum(cityHash64(tuple(*)))) from marts.{m}" for m in MARTS
-    )
-    return {row[0]: row[1:] for row in warehouse.query(sql)}
+def fingerprint(warehouse: Warehouse) -> Fingerprints:
+    return mart_fingerprints(warehouse, MARTS)
 
 
 class Nights:
@@ -54,7 +51,7 @@ class Nights:
 
     def __init__(self, url: str, warehouse: Warehouse) -> None:
         self.url, self.warehouse, self.night = url, warehouse, 0
-        self.results: dict[str, tuple[Fingerprint, Fingerprint, set[int]]] = {}
+        self.results: dict[str, tuple[Fingerprints, Fingerprints, set[int]]] = {}
         self.cursor_ties: set[int] = set()
         self.orders = 0
 

@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from devtools.demo_shop.generator import apply_changes, write_shop
+from devtools.harness.fingerprint import mart_fingerprints
 from devtools.harness.mariadb import MariaDBServer
 from devtools.harness.paths import free_port
 from devtools.harness.warehouse import Warehouse, assert_ok
@@ -87,13 +88,6 @@ def mysql_ids(url: str, sql: str) -> set[int]:
 def nightly_job(warehouse: Warehouse) -> None:
     assert_ok(warehouse.load())
     assert_ok(warehouse.dbt("build"))
-
-
-def mart_fingerprints(warehouse: Warehouse) -> dict[str, list[Any]]:
-    return {
-        mart: warehouse.query(f"SELECT count(), sum(cityHash64(tuple(*))) FROM marts.{mart}")[0]
-        for mart in MARTS
-    }
 
 
 def assert_marts_match_mysql(warehouse: Warehouse, url: str) -> None:
@@ -175,10 +169,10 @@ def test_marts_equal_the_source(built: Warehouse, shop: tuple[str, str]) -> None
 
 def test_rerun_on_unchanged_source_changes_no_mart_row(built: Warehouse, tmp_path: Path) -> None:
     warehouse = copy_of(built, tmp_path)
-    before = mart_fingerprints(warehouse)
+    before = mart_fingerprints(warehouse, MARTS)
     raw_before = warehouse.query("SELECT count(), uniqExact(id) FROM raw.mysql__zakazy_tovary")
     nightly_job(warehouse)
-    assert mart_fingerprints(warehouse) == before
+    assert mart_fingerprints(warehouse, MARTS) == before
     assert (
         warehouse.query("SELECT count(), uniqExact(id) FROM raw.mysql__zakazy_tovary") == raw_before
     )
@@ -213,7 +207,7 @@ def test_unreachable_mysql_fails_in_one_line_and_touches_nothing(
     raw_before = warehouse.query(
         "SELECT name, total_rows FROM system.tables WHERE database = 'raw' ORDER BY name"
     )
-    marts_before = mart_fingerprints(warehouse)
+    marts_before = mart_fingerprints(warehouse, MARTS)
     dead = f"mysql+pymysql://loader:S3cretPassw0rd@127.0.0.1:{free_port()}/shop"
 
     done = warehouse.load(SHOP_DB_URL=dead)
@@ -229,4 +223,4 @@ def test_unreachable_mysql_fails_in_one_line_and_touches_nothing(
         )
         == raw_before
     )
-    assert mart_fingerprints(warehouse) == marts_before
+    assert mart_fingerprints(warehouse, MARTS) == marts_before

@@ -26,6 +26,7 @@ from tests_py.ops_support import make_fresh, moscow_now, nightly, ops_env, wait_
 from tests_py.test_mysql_loader import assert_marts_match_mysql
 
 from devtools.demo_shop.generator import apply_changes, write_shop
+from devtools.harness.fingerprint import Fingerprints, mart_fingerprints
 from devtools.harness.paths import REPO
 from devtools.harness.warehouse import Warehouse
 
@@ -72,11 +73,8 @@ def warehouse(shop: dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
     return warehouse
 
 
-def fingerprints(warehouse: Warehouse) -> list[list[Any]]:
-    sql = " UNION ALL ".join(
-        f"SELECT '{mart}', count(), sum(cityHash64(tuple(*))) FROM marts.{mart}" for mart in MARTS
-    )
-    return sorted(warehouse.query(sql))
+def fingerprints(warehouse: Warehouse) -> Fingerprints:
+    return mart_fingerprints(warehouse, MARTS)
 
 
 def kill_nightly_at(warehouse: Warehouse, point: str) -> str:

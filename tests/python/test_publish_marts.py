@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from devtools.demo_shop.generator import write_shop
+from devtools.harness.fingerprint import Fingerprints, mart_fingerprints
 from devtools.harness.mariadb import mysql
 from devtools.harness.warehouse import Warehouse, assert_ok
 
@@ -34,11 +35,8 @@ def night(mariadb: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
     return {"admin": admin_url, "warehouse": warehouse, "locks": str(root / "locks")}
 
 
-def fingerprints(warehouse: Warehouse) -> dict[str, Any]:
-    return {
-        mart: warehouse.query(f"SELECT count(), sum(cityHash64(tuple(*))) FROM marts.{mart}")[0]
-        for mart in MARTS
-    }
+def fingerprints(warehouse: Warehouse) -> Fingerprints:
+    return mart_fingerprints(warehouse, MARTS)
 
 
 def run_night(night: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from tests_py.ads_support import DIRECT_TOKEN, VK_SECRET, ads_env, expected, out
 
 from devtools.demo_shop.ads import LAST_DAY
 from devtools.demo_shop.generator import write_shop
+from devtools.harness.fingerprint import Fingerprints, mart_fingerprints
 from devtools.harness.warehouse import Warehouse, assert_ok
 from devtools.sandbox.server import SandboxServer
 
@@ -18,8 +19,8 @@ MARTS = ("mart_ad_daily", "mart_romi_city_daily")
 SELECT = ["-s", "+mart_ad_daily+", "+mart_romi_city_daily+", "--indirect-selection", "cautious"]
 
 
-def checksums(w: Warehouse) -> list[list[object]]:
-    return [w.query(f"SELECT count(), sum(cityHash64(tuple(*))) FROM marts.{m}")[0] for m in MARTS]
+def checksums(w: Warehouse) -> Fingerprints:
+    return mart_fingerprints(w, MARTS)
 
 
 def day_totals(w: Warehouse, platform: str, day: object) -> tuple[int, Decimal]:
