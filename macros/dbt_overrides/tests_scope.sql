@@ -42,7 +42,7 @@
 {# The load id the published marts are built from, as a number literal; none if all of raw is new. #}
 {% macro published_watermark() -%}
     {%- if not execute or flags.FULL_REFRESH or var('test_all_raw', false)
-        or built_mart_relation('incremental_watermark') is none -%}
+        or load_relation(source('published_marts', 'incremental_watermark')) is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set result = run_query('select toString(' ~ previous_loaded_through() ~ ')') -%}

@@ -1,29 +1,17 @@
 {#
-    Incremental marts: what a night must rebuild, and where the night starts from.
+    Incremental marts: what a night must rebuild, and where the night starts from
+    (docs/incremental.md).
 
     The watermark: every raw row carries its dlt load id. The mart incremental_watermark keeps
     the highest load id the marts were built from (loaded_through); a night rebuilds what rows
     loaded after it touch (int_changed_orders, int_changed_users, int_touched_segment_periods)
     and then appends the new watermark, last of all and only when every mart and its tests
     passed. The watermark sits with the marts, so it is built aside and published with them.
-#}
 
-
-{#
-    The table a mart of this project has now in the database it is built into, or none:
-    the night's starting point, read before the mart is rebuilt (it cannot be a ref: the change
-    sets are built before the marts that use them).
+    The night's starting point is the published marts (the dbt source `published_marts`):
+    the change sets compare tonight's raw rows with them. They cannot ref() the marts: a mart
+    is built after the change sets it reads, so a ref would be a cycle.
 #}
-{% macro built_mart_relation(model_name) -%}
-    {%- if not execute -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
-    {%- if node is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
-{%- endmacro %}
 
 
 {#
@@ -32,7 +20,7 @@
     every row counts as changed.
 #}
 {% macro previous_loaded_through() -%}
-    {%- set watermark = built_mart_relation('incremental_watermark') -%}
+    {%- set watermark = load_relation(source('published_marts', 'incremental_watermark')) -%}
     {%- if watermark is none or flags.FULL_REFRESH -%}
         cast(null as Nullable(Decimal(18, 6)))
     {%- else -%}
@@ -103,11 +91,17 @@
 
 
 {#
-    A filter for a raw table read next to a `watermark` CTE (int_load_watermark): the row was
-    loaded after the marts' watermark (every row when there is none).
+    The load id tonight's changes start after: the one the published marts were built from
+    (int_load_watermark), as a scalar subquery; NULL on a first build and a full refresh.
 #}
+{% macro night_watermark() -%}
+    (select previous_loaded_through from {{ ref('int_load_watermark') }})
+{%- endmacro %}
+
+
+{# A filter for a raw table: the row was loaded after the night's watermark (any row when there is none). #}
 {% macro changed_since_watermark() -%}
-    {{ dlt_load_id('_dlt_load_id') }} > coalesce((select watermark.previous_loaded_through from watermark), toDecimal64(-1, 6))
+    {{ dlt_load_id('_dlt_load_id') }} > coalesce({{ night_watermark() }}, toDecimal64(-1, 6))
 {%- endmacro %}
 
 
@@ -115,34 +109,34 @@
     A change set (int_changed_orders, int_changed_users) computed by a night that did not
     advance the watermark (a failed or partial night) still holds changes some mart may not
     have applied, and old versions of rows that night overwrote: carry its rows over, as long
-    as the watermark has not moved. `columns` are the carried columns. Needs the `watermark` CTE.
+    as the watermark has not moved. `columns` are the carried columns.
 #}
 {% macro carried_changes(columns) -%}
-    {%- set previous = adapter.get_relation(database=this.database, schema=this.schema,
-        identifier=this.identifier) if execute else none -%}
+    {%- set previous = load_relation(this) if execute else none -%}
     {%- if previous is not none and not flags.FULL_REFRESH
         and 'since_loaded_through' in (adapter.get_columns_in_relation(previous) | map(attribute='name') | list) -%}
     union all
     select {{ columns | join(', ') }}
     from {{ previous }}
     where coalesce(since_loaded_through, toDecimal64(-1, 6))
-        = coalesce((select watermark.previous_loaded_through from watermark), toDecimal64(-1, 6))
+        = coalesce({{ night_watermark() }}, toDecimal64(-1, 6))
     {%- endif -%}
 {%- endmacro %}
 
 
 {#
-    Whether any incremental mart is built yet. On a first build (none is) every mart builds
-    in full, so the change sets are left empty instead of listing every row as changed.
+    Whether any incremental mart is published yet. On a first build (none is) every mart
+    builds in full, so the change sets are left empty instead of listing every row as changed.
 #}
-{% macro incremental_marts_built() -%}
+{% macro incremental_marts_published() -%}
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model' and node.package_name == project_name
         and node.config.materialized == 'incremental' -%}
-        {%- if built_mart_relation(node.name) is not none -%}
+        {%- if adapter.get_relation(database=none, schema=published_marts_database(),
+            identifier=node.alias) is not none -%}
             {{ return(true) }}
         {%- endif -%}
     {%- endfor -%}
@@ -156,14 +150,16 @@
     tonight's orders (int_rebuilt_order_ids, int_rebuilt_line_ids). ClickHouse does not push a
     filter on a view below its dedup (LIMIT 1 BY id) or window (user_order_seq), so a WHERE on
     the fact alone still deduplicates and numbers every order of the history; this filter is
-    applied where raw is read (PREWHERE on the primary key). A model using it declares
-    `-- depends_on:` both id models. No filter ({}) on a full build.
+    applied where raw is read (PREWHERE on the primary key). No filter ({}) on a full build.
+    The id models are ref()'d on every build, so that they are the model's parents in the DAG.
 #}
 {% macro read_rebuilt_orders_only() -%}
+    {%- set order_ids = ref('int_rebuilt_order_ids') -%}
+    {%- set line_ids = ref('int_rebuilt_line_ids') -%}
     {%- if is_incremental() -%}
         {{ additional_table_filters([
-            (source('mysql', 'zakazy'), 'id in (select id from ' ~ ref('int_rebuilt_order_ids') ~ ')'),
-            (source('mysql', 'zakazy_tovary'), 'id in (select id from ' ~ ref('int_rebuilt_line_ids') ~ ')'),
+            (source('mysql', 'zakazy'), 'id in (select id from ' ~ order_ids ~ ')'),
+            (source('mysql', 'zakazy_tovary'), 'id in (select id from ' ~ line_ids ~ ')'),
         ]) }}
     {%- else -%}
         {{ additional_table_filters([]) }}

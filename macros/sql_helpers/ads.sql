@@ -22,11 +22,5 @@
     cast(clicks as UInt64) as clicks,
     cast(spend_rub as Decimal(18, 2)) as spend_rub,
     cast(landing_url as Nullable(String)) as landing_url,
-    cast(utm_source as Nullable(String)) as utm_source,
-    cast(utm_medium as Nullable(String)) as utm_medium,
-    cast(utm_campaign as Nullable(String)) as utm_campaign,
-    cast(utm_content as Nullable(String)) as utm_content,
-    cast(utm_city as Nullable(String)) as utm_city,
-    cast(utm_day as Nullable(UInt8)) as utm_day,
-    cast(utm_month as Nullable(UInt8)) as utm_month
+    {{ utm_columns() }}
 {%- endmacro %}

@@ -31,6 +31,12 @@
 {%- endmacro %}
 
 
+{# The user segments (model dim_users): the user's current value, so a change moves all their orders. #}
+{% macro user_segment_dimensions() -%}
+    {{ return(segment_dimensions() | selectattr('model', 'equalto', 'dim_users') | list) }}
+{%- endmacro %}
+
+
 {#
     The column list of an import CTE over `model` (dim_users or fct_orders): the model's
     columns of its segments, each aliased segment_<dimension>, one per line with a leading comma.
@@ -80,6 +86,27 @@
         {{ grain }} = 'week', {{ period_start }} + 6,
         toLastDayOfMonth({{ period_start }})
     )
+{%- endmacro %}
+
+
+{#
+    The months whose days the periods of `periods` (a CTE or relation with period_grain and
+    period_start) cover, by their first day: a week can straddle two.
+#}
+{% macro months_of_periods(periods) -%}
+    select distinct
+        arrayJoin([
+            toStartOfMonth(period_start),
+            toStartOfMonth({{ period_end('period_grain', 'period_start') }})
+        ]) as month_start
+    from {{ periods }}
+{%- endmacro %}
+
+
+{# A segment mart row's key (period_grain, period_start, dimension) is one of the CTE `keys`'. #}
+{% macro segment_key_in(keys) -%}
+    (period_grain, period_start, dimension)
+    in (select tuple({{ keys }}.period_grain, {{ keys }}.period_start, {{ keys }}.dimension) as segment_key from {{ keys }})
 {%- endmacro %}
 
 

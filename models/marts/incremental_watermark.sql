@@ -1,7 +1,9 @@
 -- One row per successful build: the newest dlt load id the marts were built from. The next
--- night rebuilds what was loaded after it (macros/incremental.sql). Built last (it depends on
--- every incremental mart), so a night whose mart or test fails keeps the old watermark; it is
--- built aside and published with the marts.
+-- night rebuilds what was loaded after it (docs/incremental.md). Built last, after every
+-- incremental mart, so a night whose mart or test fails keeps the old watermark; it is built
+-- aside and published with the marts. It reads none of those marts, so they are its parents by
+-- `-- depends_on:` (dbt's way to order a model after one it does not read), one line per
+-- incremental mart: tests/python/test_incremental_dag.py fails when one is missing.
 -- depends_on: {{ ref('fct_orders') }}
 -- depends_on: {{ ref('fct_order_items') }}
 -- depends_on: {{ ref('dim_users') }}

@@ -3,10 +3,10 @@
 -- created_at of any version of their changed orders (int_changed_orders, old and new). A
 -- change moves the user_order_seq of that order and of the user's later orders only; the
 -- user's counted orders before it keep their rows and numbers, and `earlier_orders` counts
--- them (in the built fct_orders), so the rebuilt ones are numbered on from there.
+-- them (in the published fct_orders), so the rebuilt ones are numbered on from there.
 -- Empty on a full refresh and on a first build (int_changed_orders is).
 
-{%- set built_orders = built_mart_relation('fct_orders') %}
+{%- set published_orders = load_relation(source('published_marts', 'fct_orders')) %}
 
 with
 
@@ -19,20 +19,20 @@ rebuilt_users as (
 ),
 
 earlier_orders as (
-    {%- if built_orders is none %}
+    {%- if published_orders is none %}
     select
         toUInt32(0) as user_id,
         toUInt64(0) as earlier_count
     where false
     {%- else %}
     select
-        built.user_id,
+        published.user_id,
         count() as earlier_count
-    from {{ built_orders }} as built
+    from {{ published_orders }} as published
     inner join rebuilt_users
-        on built.user_id = rebuilt_users.user_id
-    where built.created_at < rebuilt_users.rebuilt_from
-    group by built.user_id
+        on published.user_id = rebuilt_users.user_id
+    where published.created_at < rebuilt_users.rebuilt_from
+    group by published.user_id
     {%- endif %}
 )
 

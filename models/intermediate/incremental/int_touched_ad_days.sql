@@ -2,21 +2,16 @@
 -- The (platform, date) rows of mart_ad_daily this night recomputes. The loaders re-load a
 -- trailing window of days that replaces those days in raw, so a day is touched when
 --   * a statistics row of it was loaded after the marts' watermark (a re-loaded day);
---   * its rows differ from the built mart's (count and hash of all columns): a day whose rows
---     all vanished, and the days of an ad whose list row changed (landing URL, campaign name:
---     the lists are re-loaded whole every night, so their load ids say nothing).
+--   * its rows differ from the published mart's (count and hash of all columns): a day whose
+--     rows all vanished, and the days of an ad whose list row changed (landing URL, campaign
+--     name: the lists are re-loaded whole every night, so their load ids say nothing).
 -- No carry-over is needed after a failed night: the comparison is with the published mart.
 -- Empty on a full refresh and on a first build.
--- depends_on: {{ ref('int_ad_daily_unioned') }}
 
-{%- set built_ads = built_mart_relation('mart_ad_daily') %}
+{%- set published_ads = load_relation(source('published_marts', 'mart_ad_daily')) %}
+{%- set int_ad_daily_unioned = ref('int_ad_daily_unioned') %}
 
 with
-
-watermark as (
-    select previous_loaded_through
-    from {{ ref('int_load_watermark') }}
-),
 
 reloaded as (
     select
@@ -32,30 +27,28 @@ reloaded as (
     where {{ changed_since_watermark() }}
 ),
 
-{%- if built_ads is not none %}
+{%- if published_ads is not none %}
 
 current_rows as (
     select {{ ad_daily_columns() }}
-    from {{ ref('int_ad_daily_unioned') }}
+    from {{ int_ad_daily_unioned }}
 ),
 
--- one row per (platform, date) and side; a day on one side only, or whose two sides differ
+-- one row per (platform, date) and side, tonight's and the published; a day on one side
+-- only, or whose two sides differ, is touched
 day_digests as (
+    {%- for side in ['current_rows', published_ads] %}
     select
         platform,
         date,
         count() as row_count,  -- noqa: RF04
         sum(cityHash64(tuple(*))) as row_hash
-    from current_rows
+    from {{ side }}
     group by platform, date
+    {%- if not loop.last %}
     union all
-    select
-        platform,
-        date,
-        count() as row_count,  -- noqa: RF04
-        sum(cityHash64(tuple(*))) as row_hash
-    from {{ built_ads }}
-    group by platform, date
+    {%- endif %}
+    {%- endfor %}
 ),
 
 differing as (
@@ -74,7 +67,7 @@ touched as (
         platform,
         date
     from reloaded
-    {%- if built_ads is not none %}
+    {%- if published_ads is not none %}
     union all
     select
         platform,
@@ -87,6 +80,6 @@ select distinct
     cast(platform as String) as platform,
     cast(date as Date) as date
 from touched
-{%- if flags.FULL_REFRESH or not incremental_marts_built() %}
+{%- if flags.FULL_REFRESH or not incremental_marts_published() %}
 where false
 {%- endif %}

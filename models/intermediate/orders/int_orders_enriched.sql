@@ -1,6 +1,7 @@
 -- Counted orders (status is_counted in the seed order_statuses: 1 paid, 6 completed) with
 -- totals over their current lines, delivery city, weekday, the user's order sequence and
--- the UTM-city parts of utm_content (docs/marts.md). One row per counted order.
+-- the UTM-city parts of utm_content (docs/marts.md; macros/sql_helpers/utm.sql). One row per
+-- counted order.
 with
 
 orders as (
@@ -46,13 +47,6 @@ weekday_names as (
         weekday,
         weekday_name
     from {{ ref('weekday_names') }}
-),
-
-city_codes as (
-    select
-        code,
-        city
-    from {{ ref('city_codes') }}
 ),
 
 counted_orders as (
@@ -112,32 +106,8 @@ sequenced as (
     from joined
 ),
 
--- utm_content '<code>_<d>_<m>' normalized, checked and split: [code, d, m], or [] when it
--- is not one (macros/utm.sql)
-utm_split as (
-    select
-        *,
-        {{ utm_content_parts('utm_content') }} as utm_parts
-    from sequenced
-),
-
 utm_parsed as (
-    select
-        *,
-        nullIf(utm_parts[1], '') as utm_code,
-        toUInt8OrNull(utm_parts[2]) as utm_day,
-        toUInt8OrNull(utm_parts[3]) as utm_month
-    from utm_split
-),
-
--- an unknown code keeps its day and month: 'tver_01_02' -> (NULL, 1, 2)
-utm_with_city as (
-    select
-        utm_parsed.*,
-        city_codes.city as utm_city
-    from utm_parsed
-    left join city_codes
-        on utm_parsed.utm_code = city_codes.code
+    {{ with_utm_city('sequenced') }}
 ),
 
 final as (
@@ -157,15 +127,9 @@ final as (
         weekday,
         weekday_name,
         user_order_seq,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        utm_city,
-        utm_day,
-        utm_month,
+        {{ utm_columns() }},
         user_order_seq > 1 as is_repeat
-    from utm_with_city
+    from utm_parsed
 )
 
 select * from final

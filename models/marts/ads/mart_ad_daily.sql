@@ -5,7 +5,6 @@
 -- partitions would redo a month for a 7-day window that straddles two, and microbatch would
 -- miss a list change on an old day. The pre-hook deletes the touched days first (a day whose
 -- rows all vanished comes back with no row).
--- depends_on: {{ ref('int_touched_ad_days') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
@@ -14,13 +13,15 @@
     order_by=['platform', 'date', 'campaign_id', 'ad_id'],
     partition_by='toYYYYMM(date)'
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_touched_ad_days = ref('int_touched_ad_days') %}
 
 with
 
 ad_daily as (
     select * from {{ ref('int_ad_daily_unioned') }}
     {%- if is_incremental() %}
-    where (platform, date) in (select platform, date from {{ ref('int_touched_ad_days') }})  -- noqa: LT02, LT09, RF02
+    where (platform, date) in (select platform, date from {{ int_touched_ad_days }})  -- noqa: LT02, LT09, RF02
     {%- endif %}
 ),
 

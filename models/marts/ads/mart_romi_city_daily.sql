@@ -7,7 +7,6 @@
 -- Whole dates, not (date, city): a changed order or ad may move between cities, and a day has
 -- few rows. The pre-hook deletes the touched dates first (a date left without spend or orders
 -- comes back with no row).
--- depends_on: {{ ref('int_touched_romi_days') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
@@ -16,6 +15,8 @@
     order_by=['city', 'date'],
     partition_by='toYYYYMM(date)'
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_touched_romi_days = ref('int_touched_romi_days') %}
 
 with
 
@@ -29,7 +30,7 @@ ads as (
     from {{ ref('mart_ad_daily') }}
     where utm_city is not null  -- noqa: LT02
     {%- if is_incremental() %}
-    and date in (select date from {{ ref('int_touched_romi_days') }})  -- noqa: RF02
+    and date in (select date from {{ int_touched_romi_days }})  -- noqa: RF02
     {%- endif %}
 ),
 
@@ -41,7 +42,7 @@ orders as (
         revenue
     from {{ ref('fct_orders') }}
     {%- if is_incremental() %}
-    where order_date in (select date from {{ ref('int_touched_romi_days') }})  -- noqa: RF02
+    where order_date in (select date from {{ int_touched_romi_days }})  -- noqa: RF02
     {%- endif %}
 ),
 

@@ -2,20 +2,21 @@
 -- Incremental by user: the rows of changed users (int_changed_users: a few per night, any
 -- sort key) are replaced with delete_insert on user_id; a user never disappears. Not
 -- partitioned (a small dimension table).
--- depends_on: {{ ref('int_changed_users') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
     unique_key='user_id',
     order_by=['city', 'sex', 'age_group', 'user_id']
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_changed_users = ref('int_changed_users') %}
 
 with
 
 users as (
     select * from {{ ref('int_users_profiled') }}
     {%- if is_incremental() %}
-    where user_id in (select changed.user_id from {{ ref('int_changed_users') }} as changed)
+    where user_id in (select changed.user_id from {{ int_changed_users }} as changed)
     {%- endif %}
 ),
 
@@ -26,7 +27,7 @@ orders as (
         created_at
     from {{ ref('fct_orders') }}
     {%- if is_incremental() %}
-    where user_id in (select changed.user_id from {{ ref('int_changed_users') }} as changed)
+    where user_id in (select changed.user_id from {{ int_changed_users }} as changed)
     {%- endif %}
 ),
 

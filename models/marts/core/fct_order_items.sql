@@ -2,8 +2,6 @@
 -- Incremental by order: the lines of changed orders (int_changed_orders), wherever their
 -- month, are rebuilt, so delete_insert by key; the pre-hook deletes those orders' lines first
 -- (a refunded order's lines come back with none).
--- depends_on: {{ ref('int_changed_orders') }}
--- depends_on: {{ ref('int_rebuilt_order_ids') }}, {{ ref('int_rebuilt_line_ids') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
@@ -12,6 +10,8 @@
     order_by=['category', 'product_id', 'order_date', 'order_id'],
     partition_by='toYYYYMM(order_date)'
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_changed_orders = ref('int_changed_orders') %}
 
 with
 
@@ -25,7 +25,7 @@ order_lines as (
         line_revenue
     from {{ ref('int_order_lines_current') }}
     {%- if is_incremental() %}
-    where order_id in (select changed.order_id from {{ ref('int_changed_orders') }} as changed)
+    where order_id in (select changed.order_id from {{ int_changed_orders }} as changed)
     {%- endif %}
 ),
 
@@ -36,7 +36,7 @@ orders as (
         order_date
     from {{ ref('int_orders_enriched') }}
     {%- if is_incremental() %}
-    where order_id in (select changed.order_id from {{ ref('int_changed_orders') }} as changed)
+    where order_id in (select changed.order_id from {{ int_changed_orders }} as changed)
     {%- endif %}
 ),
 

@@ -5,8 +5,6 @@
 -- orders are scattered over many months, so delete_insert by key rather than insert_overwrite
 -- of month partitions. The pre-hook deletes the rows being rebuilt first (an order refunded
 -- since comes back with none).
--- depends_on: {{ ref('int_changed_orders') }}, {{ ref('int_rebuilt_users') }}
--- depends_on: {{ ref('int_rebuilt_order_ids') }}, {{ ref('int_rebuilt_line_ids') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
@@ -15,6 +13,8 @@
     order_by=['delivery_city', 'order_date', 'order_id'],
     partition_by='toYYYYMM(order_date)'
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_rebuilt_users = ref('int_rebuilt_users') %}
 
 with
 
@@ -29,7 +29,7 @@ rebuilt_users as (
         user_id,
         rebuilt_from,
         earlier_orders
-    from {{ ref('int_rebuilt_users') }}
+    from {{ int_rebuilt_users }}
 ),
 
 -- int_orders_enriched numbers the orders it is let see (int_rebuilt_order_ids: the user's
@@ -71,13 +71,7 @@ final as (
         cast(weekday_name as LowCardinality(String)) as weekday_name,
         cast(user_order_seq as UInt64) as user_order_seq,
         cast(is_repeat as Bool) as is_repeat,
-        cast(utm_source as Nullable(String)) as utm_source,
-        cast(utm_medium as Nullable(String)) as utm_medium,
-        cast(utm_campaign as Nullable(String)) as utm_campaign,
-        cast(utm_content as Nullable(String)) as utm_content,
-        cast(utm_city as Nullable(String)) as utm_city,
-        cast(utm_day as Nullable(UInt8)) as utm_day,
-        cast(utm_month as Nullable(UInt8)) as utm_month
+        {{ utm_columns() }}
     from orders
 )
 

@@ -10,32 +10,17 @@ checks as (
     select * from {{ ref('stg_ops__freshness_checks') }}
 ),
 
-last_load as (
+-- each source's last load, and its last successful and last failed one
+load_history as (
     select
         source_name,
         max(run_started_at) as last_run_at,
-        argMax(load_status, run_started_at) as last_status
+        argMax(load_status, run_started_at) as last_status,
+        maxIfOrNull(run_started_at, load_status = 'success') as last_success_at,
+        argMaxIf(rows_loaded, run_started_at, load_status = 'success') as last_success_rows,
+        maxIfOrNull(run_started_at, load_status = 'failed') as last_error_at,
+        argMaxIf(load_error, run_started_at, load_status = 'failed') as last_error
     from loads
-    group by source_name
-),
-
-last_success as (
-    select
-        source_name,
-        max(run_started_at) as last_success_at,
-        argMax(rows_loaded, run_started_at) as last_success_rows
-    from loads
-    where load_status = 'success'
-    group by source_name
-),
-
-last_failure as (
-    select
-        source_name,
-        max(run_started_at) as last_error_at,
-        argMax(load_error, run_started_at) as last_error
-    from loads
-    where load_status = 'failed'
     group by source_name
 ),
 
@@ -67,22 +52,20 @@ freshness as (
 
 final as (
     select
-        last_load.last_run_at as last_run_at,
-        last_success.last_success_at as last_success_at,
-        last_failure.last_error_at as last_error_at,
+        load_history.last_run_at as last_run_at,
+        load_history.last_success_at as last_success_at,
+        load_history.last_error_at as last_error_at,
         freshness.stalest_age_hours as stalest_age_hours,
         freshness.freshness_checked_at as freshness_checked_at,
-        cast(last_load.source_name as String) as source_name,
-        cast(last_load.last_status as String) as last_status,
-        cast(coalesce(last_failure.last_error, '') as String) as last_error,
+        cast(load_history.source_name as String) as source_name,
+        cast(load_history.last_status as String) as last_status,
+        cast(load_history.last_error as String) as last_error,
         cast(coalesce(freshness.freshness_status, 'unknown') as String) as freshness_status,
         cast(coalesce(freshness.stalest_table, '') as String) as stalest_table,
-        coalesce(last_success.last_success_rows, 0) as last_success_rows,
-        toDate(last_success.last_success_at, 'Europe/Moscow') as last_success_night
-    from last_load
-    left join last_success on last_load.source_name = last_success.source_name
-    left join last_failure on last_load.source_name = last_failure.source_name
-    left join freshness on last_load.source_name = freshness.source_name
+        load_history.last_success_rows as last_success_rows,
+        toDate(load_history.last_success_at, 'Europe/Moscow') as last_success_night
+    from load_history
+    left join freshness on load_history.source_name = freshness.source_name
 )
 
 select * from final

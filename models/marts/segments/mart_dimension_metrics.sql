@@ -9,7 +9,6 @@
 -- only, so delete_insert by key: insert_overwrite would redo whole years. The pre-hook deletes
 -- the touched rows first (a period can be left without orders). They are recomputed from the
 -- orders of the months they and their previous periods cover.
--- depends_on: {{ ref('int_touched_segment_periods') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
@@ -18,17 +17,15 @@
     order_by=['period_grain', 'dimension', 'period_start', 'dimension_value'],
     partition_by='toYear(period_start)'
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_touched_segment_periods = ref('int_touched_segment_periods') %}
 
 with
 
 {%- if is_incremental() %}
 
 touched as (
-    select
-        period_grain,
-        period_start,
-        dimension
-    from {{ ref('int_touched_segment_periods') }}
+    select * from {{ int_touched_segment_periods }}
 ),
 
 -- the touched rows and the rows their prev_* columns read
@@ -47,12 +44,7 @@ needed as (
 ),
 
 needed_months as (
-    select distinct
-        arrayJoin([
-            toStartOfMonth(period_start),
-            toStartOfMonth({{ period_end('period_grain', 'period_start') }})
-        ]) as month_start
-    from needed
+    {{ months_of_periods('needed') }}
 ),
 
 {%- endif %}
@@ -88,9 +80,7 @@ orders_exploded as (
         {{ period_grains('order_date') }}
     array join segments as segment
     {%- if is_incremental() %}
-    where
-        (period_grain, period_start, dimension)
-        in (select tuple(needed.period_grain, needed.period_start, needed.dimension) as touched_key from needed)
+    where {{ segment_key_in('needed') }}
     {%- endif %}
 ),
 
@@ -158,9 +148,7 @@ final as (
         ) as revenue_delta_pct
     from compared
     {%- if is_incremental() %}
-    where
-        (period_grain, period_start, dimension)
-        in (select tuple(touched.period_grain, touched.period_start, touched.dimension) as touched_key from touched)
+    where {{ segment_key_in('touched') }}
     {%- endif %}
 )
 

@@ -12,7 +12,6 @@
 -- only, so delete_insert by key: insert_overwrite would redo whole years. The pre-hook deletes
 -- the touched rows first (a period can be left without orders). They are recomputed from the
 -- orders of the months they cover.
--- depends_on: {{ ref('int_touched_segment_periods') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
@@ -21,17 +20,15 @@
     order_by=['period_grain', 'dimension', 'period_start', 'dimension_value', 'rank'],
     partition_by='toYear(period_start)'
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_touched_segment_periods = ref('int_touched_segment_periods') %}
 
 with
 
 {%- if is_incremental() %}
 
 touched as (
-    select
-        period_grain,
-        period_start,
-        dimension
-    from {{ ref('int_touched_segment_periods') }}
+    select * from {{ int_touched_segment_periods }}
 ),
 
 touched_periods as (
@@ -42,12 +39,7 @@ touched_periods as (
 ),
 
 touched_months as (
-    select distinct
-        arrayJoin([
-            toStartOfMonth(period_start),
-            toStartOfMonth({{ period_end('period_grain', 'period_start') }})
-        ]) as month_start
-    from touched
+    {{ months_of_periods('touched') }}
 ),
 
 {%- endif %}
@@ -199,9 +191,7 @@ final as (
         cast(orders as UInt64) as orders
     from ranked
     {%- if is_incremental() %}
-    where
-        (period_grain, period_start, dimension)
-        in (select tuple(touched.period_grain, touched.period_start, touched.dimension) as touched_key from touched)
+    where {{ segment_key_in('touched') }}
     {%- endif %}
 )
 

@@ -6,10 +6,7 @@ fetches as (
 ),
 
 deduplicated as (
-    select *
-    from fetches
-    order by vk_id asc, fetched_at desc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by vk_id
+    {{ latest_version_per_id('fetches', id='vk_id', updated_at='fetched_at') }}
 ),
 
 renamed as (

@@ -45,32 +45,21 @@ ad_plans as (
         'id': 'Int64', 'name': 'String', '_dlt_load_id': 'String'}) }}
 ),
 
+-- the platform's rows carry no updated_at: the latest load wins
 stats_deduplicated as (
-    select *
-    from stats
-    order by banner_id asc, date asc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by banner_id, date
+    {{ latest_version_per_id('stats', id=['banner_id', 'date'], updated_at=none) }}
 ),
 
 banners_deduplicated as (
-    select *
-    from banners
-    order by id asc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by id
+    {{ latest_version_per_id('banners', updated_at=none) }}
 ),
 
 ad_groups_deduplicated as (
-    select *
-    from ad_groups
-    order by id asc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by id
+    {{ latest_version_per_id('ad_groups', updated_at=none) }}
 ),
 
 ad_plans_deduplicated as (
-    select *
-    from ad_plans
-    order by id asc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by id
+    {{ latest_version_per_id('ad_plans', updated_at=none) }}
 ),
 
 final as (

@@ -40,25 +40,17 @@ campaigns as (
         'id': 'Int64', 'name': 'String', '_dlt_load_id': 'String'}) }}
 ),
 
+-- the platform's rows carry no updated_at: the latest load wins
 report_deduplicated as (
-    select *
-    from report
-    order by ad_id asc, date asc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by ad_id, date
+    {{ latest_version_per_id('report', id=['ad_id', 'date'], updated_at=none) }}
 ),
 
 ads_deduplicated as (
-    select *
-    from ads
-    order by id asc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by id
+    {{ latest_version_per_id('ads', updated_at=none) }}
 ),
 
 campaigns_deduplicated as (
-    select *
-    from campaigns
-    order by id asc, {{ dlt_load_id('_dlt_load_id') }} desc
-    limit 1 by id
+    {{ latest_version_per_id('campaigns', updated_at=none) }}
 ),
 
 final as (
