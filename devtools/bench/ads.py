@@ -1,6 +1,6 @@
 """The ad loaders on a realistic account: load time and HTTP calls against the minimum.
 
-`python -m bench.ads [--ads 1000] [--days 90]` (also part of `make bench`): a sandbox with
+`python -m devtools.bench.ads [--ads 1000] [--days 90]` (also part of `make bench`): a sandbox with
 --ads ads per platform, then for each platform, as child processes like cron runs them, the
 first load (--days days) and a nightly load (the 7-day reload window), each with its wall
 time and the HTTP calls it made, next to the fewest calls the API's limits allow:
@@ -111,7 +111,8 @@ def render(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.ads", description=__doc__.split("\n")[0])
+    summary = __doc__.split("\n")[0]
+    parser = argparse.ArgumentParser(prog="python -m devtools.bench.ads", description=summary)
     parser.add_argument("--ads", type=int, default=1000, help="ads per platform (default 1000)")
     parser.add_argument("--days", type=int, default=90, help="days of the first load (default 90)")
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""`python -m summary`: where the warehouse is, then every printer below, in order."""
+"""`python -m devtools.demo_report`: where the warehouse is, then every printer below, in order."""
 
 from __future__ import annotations
 

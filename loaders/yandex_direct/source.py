@@ -71,7 +71,7 @@ def _queue_full(response: Response) -> bool:
 
 def _advice(response: Response) -> str | None:
     if response.status_code in (401, 403):
-        return "DIRECT_TOKEN is invalid or expired: get a new OAuth token (README, Yandex Direct)"
+        return "DIRECT_TOKEN is invalid or expired: get a new OAuth token (docs/ad-platforms.md)"
     if _queue_full(response):
         return "the offline report queue stayed full: re-run later"
     if response.status_code >= 500 or response.status_code == 429:
