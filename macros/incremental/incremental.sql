@@ -128,7 +128,7 @@
     Whether any incremental mart is published yet. On a first build (none is) every mart
     builds in full, so the change sets are left empty instead of listing every row as changed.
 #}
-{% macro incremental_marts_published() -%}
+{% macro incremental_marts_built() -%}
     {%- if not execute -%}
         {{ return(false) }}
     {%- endif -%}

@@ -4,22 +4,17 @@
 -- by the same macro as the orders' (macros/sql_helpers/utm.sql). One row per
 -- (platform, ad_id, date).
 {%- set platforms = ['stg_vk_ads__ad_daily', 'stg_yandex_direct__ad_daily'] %}
+{#- the platforms' one column set, as staging names and types it #}
+{%- set ad_columns = [
+    'platform', 'date', 'campaign_id', 'campaign_name', 'ad_group_id', 'ad_id', 'impressions',
+    'clicks', 'spend_rub', 'landing_url'] %}
 
 with
 
 unioned as (
     {%- for platform in platforms %}
     select
-        platform,
-        date,
-        campaign_id,
-        campaign_name,
-        ad_group_id,
-        ad_id,
-        impressions,
-        clicks,
-        spend_rub,
-        landing_url
+        {{ ad_columns | join(',\n        ') }}
     from {{ ref(platform) }}
     {%- if not loop.last %}
     union all
@@ -43,16 +38,7 @@ utm_parsed as (
 
 final as (
     select
-        platform,
-        date,
-        campaign_id,
-        campaign_name,
-        ad_group_id,
-        ad_id,
-        impressions,
-        clicks,
-        spend_rub,
-        landing_url,
+        {{ ad_columns | join(',\n        ') }},
         {{ utm_columns() }}
     from utm_parsed
 )

@@ -79,6 +79,6 @@ select distinct
     toDate(created_at) as order_date,
     {{ night_watermark() }} as since_loaded_through
 from versions
-{%- if flags.FULL_REFRESH or not incremental_marts_published() %}
+{%- if flags.FULL_REFRESH or not incremental_marts_built() %}
 where false
 {%- endif %}

@@ -92,6 +92,6 @@ select distinct
     dimension,
     {{ night_watermark() }} as since_loaded_through
 from changed
-{%- if flags.FULL_REFRESH or not incremental_marts_published() %}
+{%- if flags.FULL_REFRESH or not incremental_marts_built() %}
 where false
 {%- endif %}

@@ -80,6 +80,6 @@ select distinct
     cast(platform as String) as platform,
     cast(date as Date) as date
 from touched
-{%- if flags.FULL_REFRESH or not incremental_marts_published() %}
+{%- if flags.FULL_REFRESH or not incremental_marts_built() %}
 where false
 {%- endif %}

@@ -16,14 +16,7 @@
 with
 
 order_lines as (
-    select
-        line_id,
-        order_id,
-        product_id,
-        quantity,
-        price,
-        line_revenue
-    from {{ ref('int_order_lines_current') }}
+    select * from {{ ref('int_order_lines_current') }}
     {%- if is_incremental() %}
     where order_id in (select changed.order_id from {{ int_changed_orders }} as changed)
     {%- endif %}
