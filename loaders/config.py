@@ -14,6 +14,8 @@ from dotenv import load_dotenv
 
 from loaders.common.errors import ActionableError, register_environment_secrets
 from warehouse_client import chdb_path, normalize_url, redact_url
+from warehouse_client.cluster import check_cluster_for_url, cluster_from_env
+from warehouse_client.run_lease import ttl_from_env
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE_URL = f"chdb://{REPO_ROOT / 'warehouse'}"
@@ -104,6 +106,8 @@ class Settings:
     shop_db_url: str
     mysql_chunk_size: int
     pipelines_dir: Path
+    warehouse_cluster: str | None  # WAREHOUSE_CLUSTER: replicated tables, DDL ON CLUSTER
+    run_lease_ttl: int  # seconds a run lease holds after its last heartbeat
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -125,6 +129,11 @@ class Settings:
         # absolute: the embedded warehouse may change the working directory of the process
         pipelines_dir = Path(env("DLT_PIPELINES_DIR") or REPO_ROOT / ".dlt_pipelines").resolve()
         _writable_dir("DLT_PIPELINES_DIR", pipelines_dir)
+        try:
+            warehouse_cluster, run_lease_ttl = cluster_from_env(), ttl_from_env()
+            check_cluster_for_url(warehouse_cluster, warehouse_url)
+        except ValueError as error:  # the variable named, what to write instead
+            raise ConfigError(str(error)) from None
         return cls(
             # user and password percent-encoded: a '/', '@' or '#' in a password written
             # as-is is read as the password, not as a path, host or fragment
@@ -132,4 +141,6 @@ class Settings:
             shop_db_url=normalize_url(shop_db_url),
             mysql_chunk_size=env_int("MYSQL_CHUNK_SIZE", 50_000, *CHUNK_SIZE_RANGE),
             pipelines_dir=pipelines_dir,
+            warehouse_cluster=warehouse_cluster,
+            run_lease_ttl=run_lease_ttl,
         )

@@ -3,8 +3,9 @@
 Each source is its own dlt pipeline. A failing source is reported in one line and makes the
 command exit non-zero; dlt only commits a source's new cursor together with its data, so the
 warehouse keeps its last good state and re-running is always safe. The settings are checked
-before anything runs, and the whole run holds the warehouse's run lock: a second `make load`
-(or a nightly job) on the same warehouse exits at once.
+before anything runs, and the whole run holds the warehouse's run lease (and, on the
+embedded warehouse, its run lock): a second `make load`, `make nightly` or `dbt build` on the
+same warehouse, from this host or another, exits at once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dlt.common.pipeline import LoadInfo
 from dlt.common.runtime.collector import NULL_COLLECTOR
 
 from loaders.common.errors import ActionableError, one_line, redact_logs
-from loaders.common.run_lock import run_lock
+from loaders.common.run_lock import run_guard
 from loaders.common.warehouse_destination import warehouse
 from loaders.config import ConfigError, Settings, env
 
@@ -72,7 +73,7 @@ def make_pipeline(name: str, dataset: str, settings: Settings) -> dlt.Pipeline:
     """A pipeline whose state lives in the warehouse only, in a working dir of its own."""
     return dlt.pipeline(
         pipeline_name=name,
-        destination=warehouse(url=settings.warehouse_url),
+        destination=warehouse(url=settings.warehouse_url, cluster=settings.warehouse_cluster),
         dataset_name=dataset,
         pipelines_dir=str(run_dir(name, settings)),
         progress="log" if log.isEnabledFor(logging.DEBUG) else NULL_COLLECTOR,
@@ -197,9 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     tune_dlt(settings)
     try:
-        with run_lock(settings.warehouse_url, "make load"):
+        with run_guard(settings, "make load"):
             failed = load_sources(selected, settings)
-    except ActionableError as error:  # the lock: another run holds it, or no lock dir
+    except ActionableError as error:  # another run holds the lease, or no lock dir
         print(f"load not started: {one_line(error)}", file=sys.stderr)
         return 1
     return 1 if failed else 0

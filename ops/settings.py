@@ -23,6 +23,7 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class OpsSettings:
+    base: Settings  # the loaders' settings (warehouse, cluster, run lease)
     warehouse_url: str
     pipelines_dir: Path
     state_dir: Path  # alert dedup and the "a run is under way" marker
@@ -38,6 +39,7 @@ class OpsSettings:
         base = Settings.from_env()  # reads .env, so everything below sees it too
         env = os.environ
         return cls(
+            base=base,
             warehouse_url=base.warehouse_url,
             pipelines_dir=base.pipelines_dir,
             state_dir=Path(env.get("OPS_STATE_DIR") or REPO_ROOT / ".ops"),
