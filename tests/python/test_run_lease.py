@@ -29,7 +29,7 @@ from devtools.demo_shop.generator import write_shop
 from devtools.harness.paths import REPO
 from devtools.harness.warehouse import Warehouse, assert_ok
 
-SCENARIOS = Path(__file__).with_name("lease_scenarios.py")
+SCENARIOS = Path(__file__).with_name("warehouse_scenarios.py")
 # a run that holds the lease like `make nightly` on the embedded warehouse: the warehouse
 # closed again, the lease in it
 HOLD = """

@@ -1,7 +1,8 @@
-"""Run lease scenarios inside one process, against one embedded warehouse (chDB 4.x runs the
-queries of several clients of one process at the same time). Run as a child of the tests:
+"""Scenarios inside one process, against one embedded warehouse (chDB 4.x runs the queries of
+several clients of one process at the same time): the run lease's races, and the engine's own
+parse of statements it cannot run here (formatQuery). Run as a child of the tests:
 
-    python tests/python/lease_scenarios.py <scenario> <warehouse url> [args...]
+    python tests/python/warehouse_scenarios.py <scenario> <warehouse url> [args...]
 
 and prints what happened as JSON; the tests judge it.
 """
@@ -13,6 +14,8 @@ import sys
 import threading
 from collections.abc import Callable
 from typing import Any
+
+from clickhouse_connect.driver.binding import format_query_value
 
 from warehouse_client import open_client
 from warehouse_client.run_lease import ENDED_PREFIX, RunInProgress, RunLease
@@ -138,6 +141,15 @@ def foreign(url: str, token: str, minutes_ago: str, expires_in: str) -> None:
         client.close()
 
 
+def format_queries(url: str, statements: str) -> list[str]:
+    """Each statement of the JSON list as the engine parses and prints it back (formatQuery):
+    a syntax error fails; ON CLUSTER statements are checked where no cluster exists."""
+    return [
+        str(rows(url, f"select formatQuery({format_query_value(statement)})")[0][0])
+        for statement in json.loads(statements)
+    ]
+
+
 def command(url: str, sql: str) -> None:
     client = open_client(url)
     try:
@@ -151,6 +163,7 @@ SCENARIOS: dict[str, Callable[..., Any]] = {
     "heartbeats": lambda url: heartbeats(url),
     "foreign": foreign,
     "command": command,
+    "format": format_queries,
     "tables": lambda url: rows(
         url, "select name, comment from system.tables where database = 'ops'"
     ),
