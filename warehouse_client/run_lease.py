@@ -43,6 +43,7 @@ from pathlib import Path
 from clickhouse_connect.driver.binding import format_query_value
 from clickhouse_connect.driver.client import Client
 
+from warehouse_client import WarehouseError
 from warehouse_client.cluster import on_cluster, table_engine
 
 log = logging.getLogger("run_lease")
@@ -60,7 +61,11 @@ _ERROR_CODE = re.compile(r"Code: (\d+)\.")
 _TIME = "DateTime64(3, 'UTC')"
 
 
-class RunInProgress(RuntimeError):
+class LeaseError(RuntimeError):
+    """The run cannot hold the lease; the message says why in one line."""
+
+
+class RunInProgress(LeaseError):
     """Another run holds the lease: `holder` is "host, pid N, since T"."""
 
     def __init__(self, holder: str) -> None:
@@ -70,7 +75,7 @@ class RunInProgress(RuntimeError):
         self.holder = holder
 
 
-class LeaseLost(RuntimeError):
+class LeaseLost(LeaseError):
     """The lease this run was started under is no longer its own."""
 
 
@@ -333,14 +338,25 @@ def hold(lease: RunLease, what: str, beat: bool = True) -> Iterator[str]:
     `beat=False`: this process does not heartbeat (the nightly job on the embedded warehouse,
     which must leave the warehouse to its children; they heartbeat while they run)."""
     parent = os.environ.get(HELD_VARIABLE)
-    if parent:
-        lease.join(parent)
-        with _beating(lease, parent, beat):
-            yield parent
-        return
-    token = lease.take(what)
+    try:
+        if parent:
+            lease.join(parent)
+        token = parent or lease.take(what)
+    except (LeaseError, WarehouseError):
+        raise
+    except Exception as error:  # e.g. the user may not create tables in `ops`
+        cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise LeaseError(f"the run lease {LEASE} could not be taken: {cause}") from None
     try:
         with _beating(lease, token, beat):
             yield token
     finally:
+        if not parent:  # the parent releases its own
+            _release(lease, token)
+
+
+def _release(lease: RunLease, token: str) -> None:
+    try:
         lease.end(token)
+    except Exception as error:  # the run is over either way
+        log.warning("run lease not released (%s): it expires by itself", error)

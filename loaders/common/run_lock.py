@@ -111,7 +111,7 @@ def run_guard(settings: Settings, what: str, heartbeat: bool = True) -> Iterator
             token = stack.enter_context(run_lease.hold(lease, what, beat=heartbeat))
         except run_lease.RunInProgress as error:
             raise RunInProgress(str(error)) from None
-        except (run_lease.LeaseLost, WarehouseError) as error:
+        except (run_lease.LeaseError, WarehouseError) as error:
             raise ActionableError(str(error)) from None
         child_env[run_lease.HELD_VARIABLE] = token
         yield child_env

@@ -11,7 +11,7 @@ from dbt.adapters.chdb.credentials import ChdbCredentials
 from dbt_common.exceptions import DbtRuntimeError
 
 from warehouse_client import WarehouseError, open_client
-from warehouse_client.run_lease import LeaseLost, RunInProgress, RunLease, hold, ttl_from_env
+from warehouse_client.run_lease import LeaseError, RunLease, hold, ttl_from_env
 
 _held: ExitStack | None = None  # one dbt invocation per process
 
@@ -30,7 +30,7 @@ def take(credentials: ChdbCredentials, what: str) -> str:
         )
         stack = ExitStack()
         token = stack.enter_context(hold(lease, what))
-    except (RunInProgress, LeaseLost, WarehouseError, ValueError) as error:
+    except (LeaseError, WarehouseError, ValueError) as error:
         raise DbtRuntimeError(f"dbt not started: {error}") from None
     _held = stack
     atexit.register(release)
