@@ -199,7 +199,7 @@ def test_dbt_refuses_a_cluster_on_the_embedded_warehouse(tmp_path: Path) -> None
     environment = {**os.environ, "DBT_PROFILES_DIR": str(REPO), "WAREHOUSE_CLUSTER": "shop"}
     environment["WAREHOUSE_URL"] = f"chdb:{tmp_path / 'warehouse'}"
     done = subprocess.run(
-        [DBT, "debug", "--target-path", str(tmp_path / "target")],
+        [DBT, "debug", "--log-path", str(tmp_path / "logs")],
         cwd=REPO,
         env=environment,
         capture_output=True,
