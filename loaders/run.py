@@ -4,8 +4,9 @@ Each source is its own dlt pipeline (loaders.registry). Every setting of every s
 source is read and checked before anything runs. A failing source is reported in one line
 and makes the command exit non-zero; dlt only commits a source's new cursor together with
 its data, so the warehouse keeps its last good state and re-running is always safe. The
-whole run holds the warehouse's run lock: a second `make load` (or a nightly job) on the
-same warehouse exits at once.
+whole run holds the warehouse's run lease (and, on the embedded warehouse, its run lock): a
+second `make load`, `make nightly` or `dbt build` on the same warehouse, from this host or
+another, exits at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dlt.common.pipeline import LoadInfo
 
 from loaders.common.errors import ActionableError, one_line, redact_logs
 from loaders.common.pipeline import tune_dlt
-from loaders.common.run_lock import run_lock
+from loaders.common.run_lock import run_guard
 from loaders.common.settings import ConfigError, RunSettings, env, load_environment
 from loaders.registry import SOURCES, read_settings, source_package, unknown_sources
 
@@ -58,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     tune_dlt(run)
     try:
-        with run_lock(run.warehouse_url, "make load"):
+        with run_guard(run, "make load"):
             failed = load_sources(run, settings)
-    except ActionableError as error:  # the lock: another run holds it, or no lock dir
+    except ActionableError as error:  # another run holds the lease, or no lock dir
         print(f"load not started: {one_line(error)}", file=sys.stderr)
         return 1
     return 1 if failed else 0

@@ -1,4 +1,4 @@
-"""`make nightly`: the nightly job, unattended, under the warehouse's run lock.
+"""`make nightly`: the nightly job, unattended, under the warehouse's run lease.
 
     python -m ops.nightly [--sources mysql,vk]
 
@@ -8,7 +8,8 @@ source), `dbt build`, `dbt source freshness`, the run history (`python -m ops.hi
 logged with its time and numbers; the exit code is non-zero when a source, model or test
 failed or a source is past its freshness error threshold, and the last line names each.
 New problems go out as one alert (ops.alerts). A run killed half-way leaves a marker that
-the next run reports and records as `crashed`.
+the next run reports and records as `crashed`. The steps run under the job's run lease
+(RUN_LEASE_HELD): none of them takes it again, and none can start while another run holds it.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ import json
 import os
 import shutil
 import sys
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from loaders.common.run_lock import RunInProgress, run_lock
+from loaders.common.errors import ActionableError
+from loaders.common.run_lock import run_guard
 from loaders.registry import SOURCES, unknown_sources
 from ops import children
 from ops.alerts import Problem, alert
@@ -32,19 +35,22 @@ from ops.report import Reporter
 from ops.run_record import RunFacts, history_rows, iso
 from ops.settings import OpsSettings, settings_or_exit
 from ops.state import state_dir_for
+from warehouse_client import chdb_path
 
 KEEP_RUN_LOGS = 30
 
 
 class Nightly:
-    def __init__(self, settings: OpsSettings, reporter: Reporter, lock_file: Path) -> None:
+    def __init__(
+        self, settings: OpsSettings, reporter: Reporter, guard_env: dict[str, str]
+    ) -> None:
         self.settings, self.reporter = settings, reporter
         self.started = datetime.now(UTC)
         self.run_id = f"{self.started:%Y%m%dT%H%M%SZ}-{os.getpid()}"
         self.state_dir = state_dir_for(settings)
         self.logs = self.state_dir / "logs" / self.run_id
         self.target = settings.target_dir
-        self.env = children.child_env(RUN_LOCK_HELD=str(lock_file))
+        self.env = children.child_env(**guard_env)  # the steps run under the job's lease
         self.problems: list[Problem] = []
         self.loads: list[SourceLoad] = []
         self.build: BuildSummary | None = None
@@ -292,22 +298,31 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
     settings = settings_or_exit(sources)
     reporter = Reporter(settings.log_format)
-    try:
-        with run_lock(settings.warehouse_url, "nightly") as lock_file:
-            return Nightly(settings, reporter, lock_file).run(sources)
-    except RunInProgress as error:
-        reporter.event("run", str(error), level="error")
-        alert(
-            settings,
-            state_dir_for(settings) / "alerts.json",
-            [Problem("nightly:lock", "nightly", str(error))],
-            where="nightly",
-            now=datetime.now(UTC),
-            tests_ran=False,
-            reporter=reporter,
-        )
-        print(f"nightly failed: {error}", file=sys.stderr)
-        return 1
+    # the embedded warehouse is one process's at a time: the steps, not the job, heartbeat
+    heartbeat = chdb_path(settings.warehouse_url) is None
+    with ExitStack() as stack:
+        try:
+            guard_env = stack.enter_context(
+                run_guard(settings.base, "make nightly", heartbeat=heartbeat)
+            )
+        except ActionableError as error:  # another run holds the lease, or no warehouse
+            return _not_started(settings, reporter, error)
+        return Nightly(settings, reporter, guard_env).run(sources)
+
+
+def _not_started(settings: OpsSettings, reporter: Reporter, error: ActionableError) -> int:
+    reporter.event("run", str(error), level="error")
+    alert(
+        settings,
+        state_dir_for(settings) / "alerts.json",
+        [Problem("nightly:lock", "nightly", str(error))],
+        where="nightly",
+        now=datetime.now(UTC),
+        tests_ran=False,
+        reporter=reporter,
+    )
+    print(f"nightly failed: {error}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

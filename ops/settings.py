@@ -39,6 +39,7 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class OpsSettings:
+    base: RunSettings  # the loaders' settings (warehouse, cluster, run lease)
     warehouse_url: str
     pipelines_dir: Path
     state_dir: Path  # alert dedup and the "a run is under way" marker
@@ -56,6 +57,7 @@ class OpsSettings:
     def from_env(cls) -> OpsSettings:
         run = RunSettings.from_env()  # reads .env, so everything below sees it too
         return cls(
+            base=run,
             warehouse_url=run.warehouse_url,
             pipelines_dir=run.pipelines_dir,
             state_dir=Path(env("OPS_STATE_DIR") or REPO_ROOT / ".ops"),

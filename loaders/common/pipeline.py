@@ -58,7 +58,7 @@ def make_pipeline(name: str, run: RunSettings) -> dlt.Pipeline:
     so its tables are raw.<name>__<table>."""
     return dlt.pipeline(
         pipeline_name=name,
-        destination=warehouse(url=run.warehouse_url),
+        destination=warehouse(url=run.warehouse_url, cluster=run.warehouse_cluster),
         dataset_name=name,
         pipelines_dir=str(run_dir(name, run)),
         progress="log" if log.isEnabledFor(logging.DEBUG) else NULL_COLLECTOR,

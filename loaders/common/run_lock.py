@@ -1,13 +1,16 @@
-"""One run at a time per warehouse: an flock on a file named after the warehouse.
+"""One run at a time per warehouse: the run lease in the warehouse, plus a file lock on this
+machine for the embedded one.
 
-    with run_lock(settings.warehouse_url, "make load"):
-        ...
+    with run_guard(settings, "make load") as child_env:
+        ...  # RunInProgress: "another run is in progress (host, pid N, since T): ..."
 
-A second holder fails at once with RunInProgress ("another run is in progress (pid N, since
-T)"). The lock is the kernel's: it dies with its process, so a killed run never leaves a
-stale lock behind. A child whose environment has RUN_LOCK_HELD=<this lock's file> runs under
-its parent's lock (the nightly entry point holds it for load + dbt build) and does not take
-it again.
+The lease (warehouse_client.run_lease) keeps two hosts, or two checkouts, from running on
+one warehouse at once. The embedded warehouse also gets an flock on a file named after its
+directory: chDB lets one process at a time open the directory, so a second run on this
+machine that comes while a step of the first has it open could not read the lease; the lock
+answers it instead, naming the holder the same way. The lock is the kernel's: it dies with
+its process. A child whose environment has RUN_LOCK_HELD=<this lock's file> and
+RUN_LEASE_HELD=<the lease's token> (the nightly job's steps) runs under its parent's.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ import fcntl
 import hashlib
 import json
 import os
+import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loaders.common.errors import ActionableError
-from warehouse_client import chdb_path, redact_url
+from warehouse_client import WarehouseError, chdb_path, open_client, redact_url, run_lease
+
+if TYPE_CHECKING:
+    from loaders.common.settings import RunSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 HELD_VARIABLE = "RUN_LOCK_HELD"
@@ -49,7 +57,7 @@ def _holder(path: Path) -> str:
         info = json.loads(path.read_text() or "{}")
     except (OSError, ValueError):
         info = {}
-    return f"pid {info.get('pid', '?')}, since {info.get('started_at', '?')}"
+    return f"{socket.gethostname()}, pid {info.get('pid', '?')}, since {info.get('since', '?')}"
 
 
 @contextmanager
@@ -71,14 +79,11 @@ def run_lock(warehouse_url: str, what: str) -> Iterator[Path]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RunInProgress(
-                f"another run is in progress ({_holder(path)}) on warehouse "
-                f"{redact_url(warehouse_url)}: wait for it to finish, then retry"
-            ) from None
-        started = datetime.now(UTC).isoformat(timespec="seconds")
+            raise RunInProgress(str(run_lease.RunInProgress(_holder(path)))) from None
+        since = f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC"
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({"pid": os.getpid(), "started_at": started, "what": what}))
+        handle.write(json.dumps({"pid": os.getpid(), "since": since, "what": what}))
         handle.flush()
         try:
             yield path  # a child runs under it when given RUN_LOCK_HELD=<path> explicitly
@@ -86,3 +91,27 @@ def run_lock(warehouse_url: str, what: str) -> Iterator[Path]:
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def run_guard(settings: RunSettings, what: str, heartbeat: bool = True) -> Iterator[dict[str, str]]:
+    """Hold this warehouse's run lock (embedded only) and run lease for the block; yields the
+    environment a child needs to run under them. `heartbeat=False`: see run_lease.hold."""
+    url = settings.warehouse_url
+    lease = run_lease.RunLease(
+        lambda: open_client(url),
+        cluster=settings.warehouse_cluster,
+        ttl_seconds=settings.run_lease_ttl,
+    )
+    with ExitStack() as stack:
+        child_env: dict[str, str] = {}
+        if chdb_path(url) is not None:
+            child_env[HELD_VARIABLE] = str(stack.enter_context(run_lock(url, what)))
+        try:
+            token = stack.enter_context(run_lease.hold(lease, what, beat=heartbeat))
+        except run_lease.RunInProgress as error:
+            raise RunInProgress(str(error)) from None
+        except (run_lease.LeaseError, WarehouseError) as error:
+            raise ActionableError(str(error)) from None
+        child_env[run_lease.HELD_VARIABLE] = token
+        yield child_env

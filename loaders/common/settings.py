@@ -22,6 +22,8 @@ from dotenv import load_dotenv
 
 from loaders.common.errors import ActionableError, register_environment_secrets
 from warehouse_client import chdb_path, normalize_url, redact_url
+from warehouse_client.cluster import check_cluster_for_url, cluster_from_env
+from warehouse_client.run_lease import DEFAULT_TTL_SECONDS, ttl_from_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_WAREHOUSE_URL = f"chdb://{REPO_ROOT / 'warehouse'}"
@@ -176,6 +178,8 @@ class RunSettings:
 
     warehouse_url: str
     pipelines_dir: Path
+    warehouse_cluster: str | None = None  # WAREHOUSE_CLUSTER: replicated tables, DDL ON CLUSTER
+    run_lease_ttl: int = DEFAULT_TTL_SECONDS  # seconds a run lease holds after its heartbeat
 
     @property
     def is_demo_warehouse(self) -> bool:
@@ -188,9 +192,16 @@ class RunSettings:
         check_warehouse_url(warehouse_url)
         # absolute: the embedded warehouse may change the working directory of the process
         pipelines_dir = Path(env("DLT_PIPELINES_DIR") or REPO_ROOT / ".dlt_pipelines").resolve()
+        try:
+            warehouse_cluster, run_lease_ttl = cluster_from_env(), ttl_from_env()
+            check_cluster_for_url(warehouse_cluster, warehouse_url)
+        except ValueError as error:  # the variable named, what to write instead
+            raise ConfigError(str(error)) from None
         return cls(
             # user and password percent-encoded: a '/', '@' or '#' in a password written
             # as-is is read as the password, not as a path, host or fragment
             warehouse_url=normalize_url(warehouse_url),
             pipelines_dir=writable_dir("DLT_PIPELINES_DIR", pipelines_dir),
+            warehouse_cluster=warehouse_cluster,
+            run_lease_ttl=run_lease_ttl,
         )

@@ -4,6 +4,10 @@ dlt's own ClickHouse destination speaks native TCP (clickhouse-driver), so it ne
 This one keeps all of dlt's ClickHouse SQL generation (DDL, merge, replace) and swaps only the
 connection: a clickhouse-connect client built from WAREHOUSE_URL, which is either embedded
 ClickHouse (`chdb:` URLs) or a ClickHouse server over HTTP(S). One code path serves both.
+
+On a replicated cluster (`cluster=`, from WAREHOUSE_CLUSTER) the tables are dlt's
+`replicated_merge_tree` and every DDL statement dlt sends gets ON CLUSTER
+(warehouse_client.cluster): dlt's own ClickHouse destination has the engine but no ON CLUSTER.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from dlt.destinations.sql_client import DBApiCursorImpl, raise_database_error
 from dlt.destinations.utils import _convert_to_old_pyformat
 
 from warehouse_client import open_client, redact_url
+from warehouse_client.cluster import cluster_session_settings, with_on_cluster
 
 _READ_STATEMENT = re.compile(r"^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXISTS)\b", re.IGNORECASE)
 _ERROR_CODE = re.compile(r"Code: (\d+)\.")
@@ -70,6 +75,8 @@ class WarehouseClientConfiguration(ClickHouseClientConfiguration):
     credentials: WarehouseCredentials = None  # type: ignore[assignment]
     # raw.mysql__zakazy reads better than dlt's default raw.mysql___zakazy
     dataset_table_separator: str = "__"
+    # a replicated cluster's name: DDL ON CLUSTER (None: one host)
+    cluster: str | None = None
 
     def fingerprint(self) -> str:
         return digest128(redact_url(str(self.credentials.url))) if self.credentials else ""
@@ -125,7 +132,8 @@ class WarehouseSqlClient(ClickHouseSqlClient):
     _conn: Client  # type: ignore[assignment]
 
     def open_connection(self) -> Client:  # type: ignore[override]
-        self._conn = open_client(str(self.credentials.url))
+        settings = cluster_session_settings(self.config.cluster)
+        self._conn = open_client(str(self.credentials.url), settings=settings or None)
         return self._conn
 
     def close_connection(self) -> None:
@@ -164,6 +172,7 @@ class WarehouseSqlClient(ClickHouseSqlClient):
         yield DBApiCursorImpl(cursor)  # type: ignore[arg-type]
 
     def _run(self, statement: str, params: dict[str, Any]) -> ResultCursor:
+        statement = with_on_cluster(statement, self.config.cluster)
         if not params:
             statement = statement.replace("%%", "%")
         if _READ_STATEMENT.match(statement):
@@ -245,9 +254,17 @@ class warehouse(clickhouse):
     def client_class(self) -> type[WarehouseClient]:  # type: ignore[override]
         return WarehouseClient
 
-    def __init__(self, url: str | None = None, database: str = "raw", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        database: str = "raw",
+        cluster: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         credentials = WarehouseCredentials()
         credentials.url = url  # type: ignore[assignment]
         credentials.database = database
         kwargs.setdefault("select_sequential_consistency", 1)
+        if cluster:
+            kwargs.update(cluster=cluster, table_engine_type="replicated_merge_tree")
         super().__init__(credentials=credentials, **kwargs)  # type: ignore[arg-type]

@@ -1,9 +1,19 @@
 {#
-    Read-only access for Yandex DataLens (docs/datalens.md): the role
-    var('datalens_role') with SELECT on the marts database only, and the login user
-    var('datalens_user') that has only that role, read-only settings and marts as its default
+    Read-only access for Yandex DataLens (docs/datalens.md; docs/production.md, "DataLens user"): the role
+    var('datalens_role') with SELECT on the marts database only, the settings profile
+    var('datalens_profile') with the limits of var('datalens_limits'), and the login user
+    var('datalens_user') that has only that role, that profile and marts as its default
     database. The user is created only when the environment variable DATALENS_PASSWORD is set
-    (never stored anywhere else); without it the role and its grant are still applied.
+    (never stored anywhere else); without it the role, its grant and the profile are still
+    applied.
+
+    The profile holds on a server because each limit is a constraint, not a default: with
+    readonly = 2 (which DataLens needs, it sends settings with every query) a client may
+    change any setting, so each limit gets MIN 1 (0 would lift it) and MAX itself (it may
+    be lowered, never raised). readonly itself cannot be changed under readonly = 2. The
+    settings DataLens sends with every query (join_use_nulls, send_progress_in_http_headers,
+    output_format_json_quote_denormals, readonly = 2) carry no constraint, so they are
+    allowed.
 
     grant_datalens_access() runs as the project's on-run-end hook. On the embedded warehouse
     (chDB, WAREHOUSE_URL chdb:...) it only logs one line: chDB runs as a fixed `default` user
@@ -23,27 +33,42 @@
 {%- endmacro %}
 
 
+{# The profile's settings: readonly = 2 and each limit as `name = value MIN 1 MAX value`. #}
+{% macro datalens_profile_settings() -%}
+    {%- set settings = ['readonly = 2'] -%}
+    {%- for name, value in var('datalens_limits').items() -%}
+        {%- do settings.append(name ~ ' = ' ~ value ~ ' min 1 max ' ~ value) -%}
+    {%- endfor -%}
+    {{ return(settings | join(', ')) }}
+{%- endmacro %}
+
+
 {#
     The statements, in order. `password` is the plain DataLens password ('' or none: no user
     statements); ClickHouse stores only its SHA-256 (sha256_password).
     WITH REPLACE OPTION makes each run reset the grants to exactly these: a privilege added to
-    the role or the user by hand is revoked.
+    the role or the user by hand is revoked. ALTER SETTINGS PROFILE and ALTER USER make each
+    run reset the limits and the user's profile too (a user made before the profile existed
+    gets it); the profile is altered, not replaced, so the user keeps it.
 #}
 {% macro datalens_access_statements(password='') -%}
     {%- set role = var('datalens_role', 'datalens') -%}
     {%- set user = var('datalens_user', 'datalens_user') -%}
+    {%- set profile = var('datalens_profile', 'datalens_profile') -%}
     {%- set marts = generate_schema_name('marts', none) -%}
-    {%- set cluster = adapter.get_clickhouse_cluster_name() if execute else none -%}
-    {%- set on_cluster = ' on cluster ' ~ cluster if cluster else '' -%}
+    {%- set on_cluster = on_cluster_ddl() -%}
     {%- set statements = [
         'create role if not exists ' ~ role ~ on_cluster,
         'grant' ~ on_cluster ~ ' select on ' ~ marts ~ '.* to ' ~ role ~ ' with replace option',
+        'create settings profile if not exists ' ~ profile ~ on_cluster,
+        'alter settings profile ' ~ profile ~ on_cluster ~ ' settings ' ~ datalens_profile_settings(),
     ] -%}
     {%- if password -%}
         {%- set quoted = "'" ~ (password | replace('\\', '\\\\') | replace("'", "\\'")) ~ "'" -%}
         {%- do statements.append(
             'create user if not exists ' ~ user ~ on_cluster ~ ' identified with sha256_password by '
-            ~ quoted ~ ' default database ' ~ marts ~ ' settings readonly = 2') -%}
+            ~ quoted ~ ' default database ' ~ marts ~ " settings profile '" ~ profile ~ "'") -%}
+        {%- do statements.append('alter user ' ~ user ~ on_cluster ~ " settings profile '" ~ profile ~ "'") -%}
         {%- do statements.append('grant' ~ on_cluster ~ ' ' ~ role ~ ' to ' ~ user ~ ' with replace option') -%}
     {%- endif -%}
     {{ return(statements) }}
@@ -67,7 +92,7 @@
     {%- if password -%}
         {{ log("datalens access: role " ~ var('datalens_role') ~ " has SELECT on "
                ~ generate_schema_name('marts', none) ~ ".*, user " ~ var('datalens_user')
-               ~ " has the role", info=True) }}
+               ~ " has the role and settings profile " ~ var('datalens_profile'), info=True) }}
     {%- else -%}
         {{ log("datalens access: role " ~ var('datalens_role') ~ " has SELECT on "
                ~ generate_schema_name('marts', none) ~ ".*; DATALENS_PASSWORD is not set: user " ~ var('datalens_user')

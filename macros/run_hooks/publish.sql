@@ -111,7 +111,7 @@
         {% endif %}
     {% endfor %}
     {% if not built %}{{ return('') }}{% endif %}
-    {% do run_query('create database if not exists ' ~ published) %}
+    {% do run_query('create database if not exists ' ~ published ~ on_cluster_ddl()) %}
     {% set exchanges = [] %}
     {% set first_time = [] %}
     {% for name in built | sort %}
@@ -122,10 +122,10 @@
     {% endfor %}
     {# marts DataLens has never seen first, then every published one in ONE statement #}
     {% if first_time %}
-        {% do run_query('rename table ' ~ first_time | join(', ')) %}
+        {% do run_query('rename table ' ~ first_time | join(', ') ~ on_cluster_ddl()) %}
     {% endif %}
     {% if exchanges %}
-        {% do run_query('exchange tables ' ~ exchanges | join(', ')) %}
+        {% do run_query('exchange tables ' ~ exchanges | join(', ') ~ on_cluster_ddl()) %}
     {% endif %}
     {{ log('published ' ~ built | length ~ ' mart(s) to ' ~ published ~ ': ' ~ built | sort | join(', '), info=true) }}
 {%- endmacro %}

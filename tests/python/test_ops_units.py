@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -153,6 +154,7 @@ def test_run_lock_lets_one_run_in_and_its_children_through(
 
     with run_lock(url, "nightly") as lock_file:
         refused = second()
-        assert refused.startswith(f"another run is in progress (pid {os.getpid()}, since ")
+        holder = f"{socket.gethostname()}, pid {os.getpid()}, since "
+        assert refused.startswith(f"another run is in progress ({holder}")
         assert second(RUN_LOCK_HELD=str(lock_file)) == "got it"  # a child of the holder
     assert second() == "got it"  # released

@@ -3,6 +3,7 @@ a child of the holder runs under its lock, and no run deletes another run's work
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -51,7 +52,9 @@ def test_second_load_exits_at_once_naming_the_holder(tmp_path: Path, shop_url: s
         done = warehouse.load(RUN_LOCK_DIR=locks)
         assert time.monotonic() - started < 60  # at once: it never waits for the lock
         assert done.returncode == 1
-        assert f"another run is in progress (pid {holder.pid}, since " in done.stderr
+        assert f"another run is in progress ({socket.gethostname()}, pid {holder.pid}, since " in (
+            done.stderr
+        )
         assert not any((tmp_path / "warehouse").iterdir())  # nothing was written
     finally:
         holder.kill()

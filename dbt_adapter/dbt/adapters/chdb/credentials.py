@@ -2,8 +2,10 @@ from dataclasses import dataclass
 
 from dbt.adapters.chdb import secrets
 from dbt.adapters.clickhouse.credentials import ClickHouseCredentials
+from dbt_common.exceptions import DbtRuntimeError
 
 from warehouse_client import redact_url, url_secrets
+from warehouse_client.cluster import check_cluster_for_url
 
 
 @dataclass
@@ -16,6 +18,10 @@ class ChdbCredentials(ClickHouseCredentials):
         super().__post_init__()
         # a URL written into profiles.yml itself, not taken from the environment
         secrets.register(url_secrets(self.url))
+        try:
+            check_cluster_for_url(self.cluster, self.url)
+        except ValueError as error:
+            raise DbtRuntimeError(str(error)) from None
 
     @property
     def type(self) -> str:

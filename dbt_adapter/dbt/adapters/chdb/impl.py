@@ -1,3 +1,5 @@
+from dbt.adapters.base.meta import available
+from dbt.adapters.chdb import run_lease
 from dbt.adapters.chdb.connections import ChdbConnectionManager
 from dbt.adapters.clickhouse.impl import ClickHouseAdapter
 
@@ -8,3 +10,13 @@ class ChdbAdapter(ClickHouseAdapter):
     @classmethod
     def type(cls) -> str:
         return "chdb"
+
+    @available
+    def take_run_lease(self, what: str) -> str:
+        """macros/run_hooks/run_lease.sql: the on-run-start hook."""
+        return run_lease.take(self.config.credentials, what)
+
+    @available
+    def release_run_lease(self) -> str:
+        """macros/run_hooks/run_lease.sql: the on-run-end hook."""
+        return run_lease.release()
