@@ -9,6 +9,8 @@
 -- depends_on: {{ ref('mart_dimension_top_products') }}
 -- depends_on: {{ ref('mart_ad_daily') }}
 -- depends_on: {{ ref('mart_romi_city_daily') }}
+-- depends_on: {{ ref('mart_customer_cohorts') }}
+-- depends_on: {{ ref('mart_campaign_daily') }}
 select
     cast(loaded_through as Nullable(Decimal(18, 6))) as loaded_through,
     cast(now() as DateTime('UTC')) as built_at
