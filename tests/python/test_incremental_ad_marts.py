@@ -18,7 +18,12 @@ from devtools.demo_shop.generator import write_shop
 from devtools.harness.warehouse import Warehouse, assert_ok
 from devtools.sandbox.server import SandboxServer
 
-MARTS = ("mart_ad_daily", "mart_romi_city_daily")
+MARTS = (
+    "mart_ad_daily",
+    "mart_romi_city_daily",
+    "mart_customer_cohorts",
+    "mart_campaign_daily",
+)
 RELOAD_DAYS = 3  # the loaders re-load LAST_DAY - 3 .. LAST_DAY every night
 
 Fingerprint = dict[str, list[Any]]
