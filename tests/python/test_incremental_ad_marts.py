@@ -109,3 +109,5 @@ def test_revised_spend_changed_the_ad_mart(ad_nights: AdNights) -> None:
     before, _, full = ad_nights.results["revised_ads"]
     assert full["mart_ad_daily"] != before["mart_ad_daily"]
     assert full["mart_romi_city_daily"] != before["mart_romi_city_daily"]
+    assert full["mart_customer_cohorts"] != before["mart_customer_cohorts"]  # November's CAC
+    assert full["mart_campaign_daily"] != before["mart_campaign_daily"]
