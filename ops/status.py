@@ -185,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         busy = {"ok": False, "busy": True, "problems": [str(error)]}
         print(json.dumps(busy) if args.json else f"status: {error}")
         return 2 if "in use" in str(error) else 1
-    write_snapshot(settings, now, history)  # what `make health` answers from (ops/health)
+    try:  # what `make health` answers from on an embedded warehouse (ops/health)
+        write_snapshot(settings, now, history)
+    except OSError as error:
+        print(f"status: the status snapshot could not be written: {error}", file=sys.stderr)
     report: dict[str, Any] = evaluate(history, now)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, default=str))
