@@ -71,7 +71,7 @@ as_of_moved_months as (
             select max(addMonths(built.cohort_month, built.month_number)) as built_through
             from {{ built_cohorts }} as built
         )
-        != toStartOfMonth({{ as_of_date() }})
+        != {{ as_of_month() }}
 ),
 
 {%- endif %}

@@ -8,9 +8,6 @@
 -- Incremental: only the cohort months of int_touched_cohort_months are recomputed (the
 -- pre-hook deletes them first).
 -- depends_on: {{ ref('int_touched_cohort_months') }}
-
-{%- set as_of_month = 'toStartOfMonth(' ~ as_of_date() ~ ')' %}
-
 with
 
 {%- if is_incremental() %}
@@ -31,7 +28,7 @@ counted_orders as (
         utm_source,
         utm_city
     from {{ ref('int_orders_attributed') }}
-    where toStartOfMonth(order_date) <= {{ as_of_month }}
+    where toStartOfMonth(order_date) <= {{ as_of_month() }}
 ),
 
 ad_spend as (
@@ -116,7 +113,7 @@ month_grid as (
         dimension,
         value,
         cohort_buyers,
-        arrayJoin(range(toUInt32(dateDiff('month', cohort_month, {{ as_of_month }}) + 1)))
+        arrayJoin(range(toUInt32(dateDiff('month', cohort_month, {{ as_of_month() }}) + 1)))
             as month_number
     from cohort_sizes
 ),

@@ -2,7 +2,6 @@
 -- as_of_date, gaps included; and each dimension splits the 'all' cohort of a month exactly
 -- (every buyer has one acquisition source and one acquisition city). Returns the cohorts
 -- (or cohort months and dimensions) where that fails.
-{%- set as_of_month = 'toStartOfMonth(' ~ as_of_date() ~ ')' %}
 with
 
 cohorts as (
@@ -33,7 +32,7 @@ gaps as (
         'month rows' as problem
     from grids
     where
-        last_month_number != dateDiff('month', cohort_month, {{ as_of_month }})
+        last_month_number != dateDiff('month', cohort_month, {{ as_of_month() }})
         or month_rows != last_month_number + 1
 ),
 

@@ -3,7 +3,6 @@
 -- month's ad spend; per calendar month (cohort_month + month_number), the counted orders and
 -- revenue of that month (every buyer belongs to the cohort of their first order). Months up
 -- to the month of as_of_date. Returns the months where a figure differs or one side lacks.
-{%- set as_of_month = 'toStartOfMonth(' ~ as_of_date() ~ ')' %}
 with
 
 cohorts as (
@@ -24,7 +23,7 @@ orders as (
         revenue,
         user_order_seq
     from {{ ref('fct_orders') }}
-    where toStartOfMonth(order_date) <= {{ as_of_month }}
+    where toStartOfMonth(order_date) <= {{ as_of_month() }}
 ),
 
 spend as (
