@@ -40,11 +40,9 @@ attributed_orders as (
         revenue,
         user_order_seq
     from {{ ref('int_orders_attributed') }}
-    where
-        platform is not null
-        {%- if is_incremental() %}
-        and order_date in (select touched.date from touched)
-        {%- endif %}
+    {%- if is_incremental() %}
+    where order_date in (select touched.date from touched)
+    {%- endif %}
 ),
 
 spend_per_campaign as (
@@ -64,11 +62,12 @@ attributed_per_campaign as (
     select
         order_date as date,
         utm_campaign as campaign_tag,
-        assumeNotNull(platform) as platform,
+        platform,
         count() as attributed_orders,
         sum(revenue) as attributed_revenue_rub,
         countIf(user_order_seq = 1) as new_buyers
     from attributed_orders
+    where platform is not null
     group by date, platform, campaign_tag
 ),
 
@@ -81,7 +80,7 @@ campaign_days as (
     union distinct
     select
         date,
-        platform,
+        assumeNotNull(platform) as platform,
         campaign_tag
     from attributed_per_campaign
 ),

@@ -50,7 +50,17 @@ utm_source_platforms as (
     from {{ ref('utm_source_platforms') }}
 ),
 
--- each buyer's first counted order: the cohort month and the three cohorts they belong to
+first_orders as (
+    select
+        user_id,
+        order_date,
+        utm_source,
+        utm_city
+    from counted_orders
+    where user_order_seq = 1
+),
+
+-- each buyer's acquisition: the cohort month and the three cohorts they belong to
 acquisitions as (
     select
         user_id,
@@ -60,12 +70,10 @@ acquisitions as (
             ('acquisition_source', utm_source),
             ('acquisition_city', utm_city)
         ] as cohorts
-    from counted_orders
-    where
-        user_order_seq = 1
-        {%- if is_incremental() %}
-        and toStartOfMonth(order_date) in (select touched.cohort_month from touched)
-        {%- endif %}
+    from first_orders
+    {%- if is_incremental() %}
+    where toStartOfMonth(order_date) in (select touched.cohort_month from touched)
+    {%- endif %}
 ),
 
 cohort_sizes as (
