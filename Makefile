@@ -62,7 +62,7 @@ load: setup  ## run the loaders (all sources, or SOURCES=mysql,...)
 build: setup  ## dbt build (models and their tests)
 	$(BIN)/dbt build
 
-nightly: setup  ## the nightly job: load, dbt build, freshness, run history, alerts (README "Operating it")
+nightly: setup  ## the nightly job: load, dbt build, freshness, run history, alerts (docs/operations.md)
 	$(BIN)/python -m ops.nightly $(if $(SOURCES),--sources $(SOURCES))
 
 status: setup  ## per source: last good load, rows, last error, freshness; exit 1 if stale or failing

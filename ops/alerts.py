@@ -89,7 +89,7 @@ def compose(problems: list[Problem], where: str) -> tuple[str, str]:
     steps = sorted({p.step for p in problems})
     subject = f"shop-analytics {where}: {len(problems)} problem(s) in {', '.join(steps)}"
     body = "\n".join(f"[{p.step}] {p.cause}" for p in problems)
-    hint = "\n\n`make status` shows the state; README 'Operating it' says what to do."
+    hint = "\n\n`make status` shows the state; docs/operations.md says what to do."
     return scrub(subject), scrub(body + hint)
 
 

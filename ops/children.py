@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.config import REPO_ROOT
+from loaders.common.settings import REPO_ROOT
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 _PR_SET_PDEATHSIG = 1

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from loaders.config import Settings
+from loaders.common.settings import RunSettings
 from warehouse_client import WarehouseError, open_client
 
 TABLES = ("run_history", "run_sources", "run_freshness", "run_failures")
@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
         return 2
     rows = json.loads(Path(argv[1]).read_text())
     try:
-        return record(Settings.from_env().warehouse_url, rows)
+        return record(RunSettings.from_env().warehouse_url, rows)
     except WarehouseError as error:
         print(f"run history: {error}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.common.pipeline import RUN_DIR_MARK
 from ops import children
 from ops.report import Reporter
 
@@ -52,8 +53,8 @@ def load_source(
                 f" ({lines[-1].strip()})" if lines else ""
             )
         return SourceLoad(source, "failed", result.seconds, error=cause)
-    table_rows = rows_from_traces(pipelines_dir, started)
-    if not table_rows and not any(_traces(pipelines_dir, started)):
+    table_rows = rows_from_traces(pipelines_dir, started, source)
+    if not table_rows and not any(_traces(pipelines_dir, started, source)):
         note = next((ln for ln in reversed(lines) if "skip" in ln.lower()), "")
         return SourceLoad(source, "skipped", result.seconds, error=note.strip()[-300:])
     return SourceLoad(
@@ -61,16 +62,17 @@ def load_source(
     )
 
 
-def _traces(pipelines_dir: Path, since: float) -> list[Path]:
-    # <pipelines dir>/<name>.run-<pid>/<name>/trace.pickle: every loader run has its own dir
-    traces = pipelines_dir.glob("*/*/trace.pickle")
+def _traces(pipelines_dir: Path, since: float, source: str) -> list[Path]:
+    # <pipelines dir>/<source>.run-<pid>/<source>/trace.pickle: every loader run has its own
+    # dir, named for its source (loaders/common/pipeline.py)
+    traces = pipelines_dir.glob(f"{source}{RUN_DIR_MARK}*/{source}/trace.pickle")
     return [p for p in traces if p.stat().st_mtime >= since - 1]
 
 
-def rows_from_traces(pipelines_dir: Path, since: float) -> dict[str, int]:
-    """Rows per table normalized by the pipelines that ran since `since` (dlt's own tables out)."""
+def rows_from_traces(pipelines_dir: Path, since: float, source: str) -> dict[str, int]:
+    """Rows per table the source's pipeline normalized since `since` (dlt's own tables out)."""
     rows: dict[str, int] = {}
-    for path in _traces(pipelines_dir, since):
+    for path in _traces(pipelines_dir, since, source):
         with path.open("rb") as stream:
             trace = pickle.load(stream)  # written by our own loader child a moment ago
         info = trace.last_normalize_info

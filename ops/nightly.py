@@ -24,18 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from loaders.common.run_lock import RunInProgress, run_lock
+from loaders.registry import SOURCES, unknown_sources
 from ops import children
 from ops.alerts import Problem, alert
 from ops.dbt_results import BuildSummary, Freshness, read_freshness, read_run_results
 from ops.load_step import SourceLoad, load_source
 from ops.report import Reporter
 from ops.run_record import RunFacts, history_rows, iso
-from ops.settings import OpsSettings
+from ops.settings import OpsSettings, settings_or_exit
 from ops.state import state_dir_for
 
 KEEP_RUN_LOGS = 30
-# loaders/run.py SOURCES name -> the dbt source of what it lands (models/staging/*/_*__sources.yml)
-DBT_SOURCE_NAMES = {"direct": "yandex_direct"}
 
 
 class Nightly:
@@ -149,11 +148,7 @@ class Nightly:
 
     def check_freshness(self) -> None:
         # a source skipped for want of credentials may have no tables at all: not checked
-        attempted = [
-            f"source:{DBT_SOURCE_NAMES.get(s.source, s.source)}"
-            for s in self.loads
-            if s.status != "skipped"
-        ]
+        attempted = [f"source:{s.source}" for s in self.loads if s.status != "skipped"]
         if not attempted:
             self.reporter.event("freshness", "no source loaded: nothing to check")
             return
@@ -297,8 +292,6 @@ def _prune_logs(directory: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from loaders.run import SOURCES  # imports dlt: only when the job really starts
-
     parser = argparse.ArgumentParser(prog="python -m ops.nightly", description=__doc__)
     parser.add_argument(
         "--sources",
@@ -307,10 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sources = [s.strip() for s in args.sources.split(",") if s.strip()]
-    unknown = sorted(set(sources) - set(SOURCES))
-    if unknown:
+    if unknown := unknown_sources(sources):
         parser.error(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
-    settings = OpsSettings.from_env()
+    settings = settings_or_exit(sources)
     reporter = Reporter(settings.log_format)
     try:
         with run_lock(settings.warehouse_url, "nightly") as lock_file:

@@ -1,13 +1,26 @@
-"""The operations settings, from the environment (a `.env` file is read by loaders.config)."""
+"""The operations settings, read and checked with the loaders' readers (loaders.common.settings)
+before a nightly run or a status check starts."""
 
 from __future__ import annotations
 
-import json
-import os
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from loaders.config import REPO_ROOT, Settings
+from loaders.common.errors import one_line
+from loaders.common.settings import (
+    REPO_ROOT,
+    ConfigError,
+    RunSettings,
+    env,
+    env_choice,
+    env_flag,
+    env_int,
+    env_json_object,
+)
+from loaders.registry import read_settings
 
 
 @dataclass(frozen=True)
@@ -19,6 +32,9 @@ class SmtpSettings:
     starttls: bool
     sender: str
     recipients: tuple[str, ...]
+
+    def __repr__(self) -> str:  # the password never reaches a log or a traceback
+        return f"SmtpSettings(host={self.host!r}, port={self.port}, user={self.user!r})"
 
 
 @dataclass(frozen=True)
@@ -33,20 +49,22 @@ class OpsSettings:
     webhook_url: str | None
     webhook_fields: dict[str, object] = field(default_factory=dict)
 
+    def __repr__(self) -> str:  # the webhook URL carries a bot token
+        return f"OpsSettings(state_dir={self.state_dir}, channels={self.channels})"
+
     @classmethod
     def from_env(cls) -> OpsSettings:
-        base = Settings.from_env()  # reads .env, so everything below sees it too
-        env = os.environ
+        run = RunSettings.from_env()  # reads .env, so everything below sees it too
         return cls(
-            warehouse_url=base.warehouse_url,
-            pipelines_dir=base.pipelines_dir,
-            state_dir=Path(env.get("OPS_STATE_DIR") or REPO_ROOT / ".ops"),
-            target_dir=Path(env.get("OPS_TARGET_DIR") or REPO_ROOT / "target"),
-            log_format="json" if env.get("LOG_FORMAT", "").lower() == "json" else "text",
-            timezone=env.get("OPS_TIMEZONE") or "Europe/Moscow",
-            smtp=_smtp(env),
-            webhook_url=env.get("ALERT_WEBHOOK_URL") or None,
-            webhook_fields=json.loads(env.get("ALERT_WEBHOOK_FIELDS") or "{}"),
+            warehouse_url=run.warehouse_url,
+            pipelines_dir=run.pipelines_dir,
+            state_dir=Path(env("OPS_STATE_DIR") or REPO_ROOT / ".ops"),
+            target_dir=Path(env("OPS_TARGET_DIR") or REPO_ROOT / "target"),
+            log_format=env_choice("LOG_FORMAT", "text", ("text", "json")),
+            timezone=_timezone(),
+            smtp=_smtp(),
+            webhook_url=env("ALERT_WEBHOOK_URL"),
+            webhook_fields=env_json_object("ALERT_WEBHOOK_FIELDS"),
         )
 
     @property
@@ -54,16 +72,37 @@ class OpsSettings:
         return [name for name, on in (("email", self.smtp), ("webhook", self.webhook_url)) if on]
 
 
-def _smtp(env: os._Environ[str]) -> SmtpSettings | None:
-    host, recipients = env.get("ALERT_SMTP_HOST"), env.get("ALERT_EMAIL_TO")
+def _timezone() -> str:
+    name = env("OPS_TIMEZONE") or "Europe/Moscow"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"OPS_TIMEZONE={name!r} is not a time zone: e.g. Europe/Moscow") from None
+    return name
+
+
+def _smtp() -> SmtpSettings | None:
+    host, recipients = env("ALERT_SMTP_HOST"), env("ALERT_EMAIL_TO")
     if not host or not recipients:
         return None
     return SmtpSettings(
         host=host,
-        port=int(env.get("ALERT_SMTP_PORT") or 587),
-        user=env.get("ALERT_SMTP_USER") or None,
-        password=env.get("ALERT_SMTP_PASSWORD") or None,
-        starttls=(env.get("ALERT_SMTP_STARTTLS") or "1") not in ("0", "false", "no"),
-        sender=env.get("ALERT_EMAIL_FROM") or "shop-analytics@localhost",
+        port=env_int("ALERT_SMTP_PORT", 587, 1, 65535),
+        user=env("ALERT_SMTP_USER"),
+        password=env("ALERT_SMTP_PASSWORD"),
+        starttls=env_flag("ALERT_SMTP_STARTTLS", True),
+        sender=env("ALERT_EMAIL_FROM") or "shop-analytics@localhost",
         recipients=tuple(r.strip() for r in recipients.split(",") if r.strip()),
     )
+
+
+def settings_or_exit(sources: Sequence[str] = ()) -> OpsSettings:
+    """The settings, and those of `sources`, or exit 2 with the one line that names the bad
+    setting: a nightly run checks everything before its first step."""
+    try:
+        settings = OpsSettings.from_env()
+        read_settings(RunSettings.from_env(), sources)
+        return settings
+    except ConfigError as error:
+        print(f"configuration error: {one_line(error)}", file=sys.stderr)
+        raise SystemExit(2) from None

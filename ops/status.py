@@ -25,7 +25,7 @@ from ops.alerts import Problem, alert
 from ops.dbt_results import Freshness
 from ops.health.snapshot import write_snapshot
 from ops.report import Reporter
-from ops.settings import OpsSettings
+from ops.settings import settings_or_exit
 from ops.state import state_dir_for
 from warehouse_client import WarehouseError, open_client, redact_url
 
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--no-alert", action="store_true", help="report only, send nothing")
     args = parser.parse_args(argv)
-    settings = OpsSettings.from_env()
+    settings = settings_or_exit()
     now = datetime.now(UTC)
     try:
         history = read_history(settings.warehouse_url)

@@ -1,4 +1,4 @@
-"""python -m bench --scale 0.1: the nightly job at scale against the mysql() floor.
+"""python -m devtools.bench --scale 0.1: the nightly job at scale against the mysql() floor.
 
 1. a real MariaDB (harness.mariadb) filled by the demo generator at --scale;
 2. a full `make load` (the loader CLI as a child) per table, with its peak RSS;
@@ -12,7 +12,7 @@
    warehouse), or the bench exits 1;
 7. the VK fetch of the linked users from the sandbox (calls, seconds, calls x min gap),
    and the ad loaders on a 1,000-ads x 90-days account from the sandbox (bench/ads.py);
-8. everything as JSON in bench/results/<timestamp>.json, and a short table here.
+8. everything as JSON in devtools/bench/results/<timestamp>.json, and a short table here.
 """
 
 from __future__ import annotations
@@ -233,7 +233,8 @@ def judge(results: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    summary = __doc__.split("\n")[0]
+    parser = argparse.ArgumentParser(prog="python -m devtools.bench", description=summary)
     parser.add_argument("--scale", type=float, default=0.1, help="1.0 = 1M orders (default 0.1)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the warehouses and logs")

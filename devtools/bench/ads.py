@@ -1,6 +1,6 @@
 """The ad loaders on a realistic account: load time and HTTP calls against the minimum.
 
-`python -m bench.ads [--ads 1000] [--days 90]` (also part of `make bench`): a sandbox with
+`python -m devtools.bench.ads [--ads 1000] [--days 90]` (also part of `make bench`): a sandbox with
 --ads ads per platform, then for each platform, as child processes like cron runs them, the
 first load (--days days) and a nightly load (the 7-day reload window), each with its wall
 time and the HTTP calls it made, next to the fewest calls the API's limits allow:
@@ -21,9 +21,9 @@ from typing import Any
 from devtools.demo_shop.ads import LAST_DAY
 from devtools.harness.children import run_child
 from devtools.harness.warehouse import Warehouse
-from devtools.sandbox.direct_api import DirectApi
 from devtools.sandbox.server import SandboxApi, SandboxServer
 from devtools.sandbox.vk_ads_api import PAGE_LIMIT, VkAdsApi
+from devtools.sandbox.yandex_direct_api import DirectApi
 
 
 def minimum_calls(api: SandboxApi, days: int, first: bool) -> int:
@@ -52,7 +52,7 @@ def run(
         VK_ADS_CLIENT_ID="bench",
         VK_ADS_CLIENT_SECRET="bench-secret",
         VK_ADS_TOKEN_FILE=str(w.root / "vk_ads_token.json"),
-        DIRECT_API_URL=server.url("direct") + "/json/v5",
+        DIRECT_API_URL=server.url("yandex_direct") + "/json/v5",
         DIRECT_TOKEN="bench-token",
         ADS_TO_DATE=LAST_DAY.isoformat(),
         ADS_INITIAL_DAYS=str(days),
@@ -79,7 +79,7 @@ def run(
 
 
 def bench_ads(work: Path, n_ads: int = 1000, days: int = 90) -> dict[str, Any]:
-    apis: dict[str, SandboxApi] = {"vk_ads": VkAdsApi(n_ads), "direct": DirectApi(n_ads)}
+    apis: dict[str, SandboxApi] = {"vk_ads": VkAdsApi(n_ads), "yandex_direct": DirectApi(n_ads)}
     results: dict[str, Any] = {"ads_per_platform": n_ads, "days": days}
     with SandboxServer(apis=list(apis.values())) as server:
         for source, api in apis.items():
@@ -99,7 +99,7 @@ def render(results: dict[str, Any]) -> str:
         f"  {'platform':<8} {'run':<8} {'days':>4} {'stats rows':>10} {'seconds':>8}"
         f" {'peak MB':>8} {'HTTP calls':>10} {'minimum':>8}",
     ]
-    for source in ("vk_ads", "direct"):
+    for source in ("vk_ads", "yandex_direct"):
         for label in ("first", "nightly"):
             r = results[source][label]
             lines.append(
@@ -111,7 +111,8 @@ def render(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.ads", description=__doc__.split("\n")[0])
+    summary = __doc__.split("\n")[0]
+    parser = argparse.ArgumentParser(prog="python -m devtools.bench.ads", description=summary)
     parser.add_argument("--ads", type=int, default=1000, help="ads per platform (default 1000)")
     parser.add_argument("--days", type=int, default=90, help="days of the first load (default 90)")
     args = parser.parse_args(argv)

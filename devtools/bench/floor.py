@@ -1,6 +1,6 @@
 """The speed floor: chDB copies each shop table with one INSERT ... SELECT FROM mysql().
 
-    python -m bench.floor <chdb dir> <table>...     (MySQL address and login in FLOOR_* env)
+    python -m devtools.bench.floor <chdb dir> <table>...   (MySQL address, login: FLOOR_* env)
 
 runs in a child process on its own scratch warehouse and prints JSON: per table the rows and
 the seconds of the INSERT alone, and the child's wall time from start to exit. The tables

@@ -1,6 +1,6 @@
 """Fingerprints of the marts, to prove an incremental night equals a rebuild from scratch.
 
-    python -m bench.marts <warehouse url> <output.json>
+    python -m devtools.bench.marts <warehouse url> <output.json>
 
 runs in a child process (chDB locks the warehouse) and writes, for every table in database
 `marts`, its row count, the sum of each Decimal column (revenue, costs, prices...) and a

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PIPELINE = "shop_mysql"  # loaders/run.py
+PIPELINE = "mysql"  # the source name (loaders/registry.py)
 
 
 @dataclass(frozen=True)

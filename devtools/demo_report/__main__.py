@@ -1,4 +1,4 @@
-"""`python -m summary`: where the warehouse is, then every printer below, in order."""
+"""`python -m devtools.demo_report`: where the warehouse is, then every printer below, in order."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from clickhouse_connect.driver.client import Client
 
 from devtools.demo_report import ads, marketing, marts, segments, vk
-from loaders.config import Settings
+from loaders.common.settings import RunSettings
 from warehouse_client import open_client, redact_url
 
 # One line per part of the summary; each prints from an open warehouse client.
@@ -22,7 +22,7 @@ PRINTERS: tuple[Callable[[Client], None], ...] = (
 
 
 def main() -> int:
-    settings = Settings.from_env()
+    settings = RunSettings.from_env()
     print(f"warehouse: {redact_url(settings.warehouse_url)}")
     client = open_client(settings.warehouse_url)
     try:

@@ -2,7 +2,7 @@
 
 Reads marts.mart_romi_city_daily; "last" ends at the latest day with ad spend, so the demo
 (whose data ends on the demo shop's last day) shows the same numbers on any date.
-`python -m summary` runs `print_summary(client)` with the others.
+`python -m devtools.demo_report` runs `print_summary(client)` with the others.
 """
 
 from __future__ import annotations

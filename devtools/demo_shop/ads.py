@@ -22,6 +22,9 @@ from devtools.demo_shop.generator import END_DATE
 LAST_DAY: date = END_DATE.date()
 HISTORY_DAYS = 120  # ads ran over the shop's last 120 days (the loader's first run reads 90)
 CENT = Decimal("0.01")
+# the names of the random streams each platform's figures are drawn from: kept as the demo
+# data was first generated ("direct" was Yandex Direct's short name), so the demo stays the same
+SEED_LABELS = {"vk_ads": "vk_ads", "yandex_direct": "direct"}
 
 # (codes, city weight, rubles per ad-day tuned so the demo's ROMI runs from red to green);
 # codes alternate alphabets; tver is not in the seed
@@ -74,7 +77,10 @@ def _url(platform: str, i: int, campaign: str, content: str) -> str:
 
 def demo_ads(platform: str, n_ads: int = 36, last_day: date = LAST_DAY) -> list[DemoAd]:
     """`n_ads` ads spread over one campaign per (city, theme), two ad groups each."""
-    offset = {"vk_ads": (1_000, 20_000, 100_000), "direct": (5_000_000, 600_000_000, 7_000_000_000)}
+    offset = {
+        "vk_ads": (1_000, 20_000, 100_000),
+        "yandex_direct": (5_000_000, 600_000_000, 7_000_000_000),
+    }
     campaign_base, group_base, ad_base = offset[platform]
     ads = []
     for i in range(n_ads):
@@ -106,7 +112,7 @@ def day_stats(
     """(impressions, clicks, spend in rubles) of one ad on one day; None: no row that day."""
     if day < ad.started or day > LAST_DAY:
         return None
-    rng = random.Random(f"{platform}:{ad.ad_id}:{day.isoformat()}")
+    rng = random.Random(f"{SEED_LABELS[platform]}:{ad.ad_id}:{day.isoformat()}")
     if rng.random() < 0.08:
         return None  # the ad did not run that day
     if revision and day == LAST_DAY - timedelta(days=1) and ad.ad_id % 10 == 0:

@@ -1,7 +1,7 @@
 """The project's one sandbox HTTP server: VK API, VK Ads and Yandex Direct on 127.0.0.1.
 
-Each API is a `SandboxApi` mounted under its own prefix (`/vk`, `/vk-ads`, `/direct`), so
-the loaders' base URLs are e.g. `http://127.0.0.1:<port>/vk/method`. Demo and tests point the
+Each API is a `SandboxApi` mounted under its source's name (`/vk`, `/vk_ads`, `/yandex_direct`),
+so the loaders' base URLs are e.g. `http://127.0.0.1:<port>/vk/method`. Demo and tests point the
 loaders at it exactly as production points them at the real hosts.
 
 Faults are switched per API, at run time, over HTTP (tests) or with `--faults` (CLI):
@@ -176,7 +176,7 @@ def default_apis() -> list[SandboxApi]:
 API_MODULES: tuple[str, ...] = (
     "devtools.sandbox.vk_api",
     "devtools.sandbox.vk_ads_api",
-    "devtools.sandbox.direct_api",
+    "devtools.sandbox.yandex_direct_api",
 )
 
 

@@ -1,4 +1,4 @@
-"""Sandbox VK Ads API v2 at /vk-ads: OAuth tokens, ad plans, ad groups, banners, day stats.
+"""Sandbox VK Ads API v2 at /vk_ads: OAuth tokens, ad plans, ad groups, banners, day stats.
 
 Faults (POST /_sandbox/vk_ads/faults):
     expire_token: true    the current access tokens expire now: the next call gets 401
@@ -30,7 +30,7 @@ def _error(status: int, code: str, message: str) -> Reply:
 
 class VkAdsApi(SandboxApi):
     name = "vk_ads"
-    prefix = "/vk-ads"
+    prefix = "/vk_ads"
 
     def __init__(self, n_ads: int = 36) -> None:
         super().__init__()

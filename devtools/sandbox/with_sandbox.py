@@ -23,12 +23,12 @@ def demo_settings(base_url: str, scratch: Path) -> dict[str, str]:
     return {
         "VK_API_URL": f"{base_url}/vk/method",
         "VK_TOKEN": VK_DEMO_TOKEN,
-        "VK_ADS_API_URL": f"{base_url}/vk-ads",
+        "VK_ADS_API_URL": f"{base_url}/vk_ads",
         "VK_ADS_CLIENT_ID": "demo-client",
         "VK_ADS_CLIENT_SECRET": "demo-secret",
         # the sandbox forgets its tokens when it stops: keep the demo's out of .secrets/
         "VK_ADS_TOKEN_FILE": str(scratch / "vk_ads_token.json"),
-        "DIRECT_API_URL": f"{base_url}/direct/json/v5",
+        "DIRECT_API_URL": f"{base_url}/yandex_direct/json/v5",
         "DIRECT_TOKEN": "demo-direct-token",
         "DIRECT_CLIENT_LOGIN": "demo-shop",
         # the demo ad accounts end on the demo shop's last day, whatever today is

@@ -10,13 +10,14 @@ rows that vanished from the platform) and inserts what the platform returned now
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dlt.common.schema.typing import TColumnSchema, TDeleteInsertStrategyDict
+
+from loaders.common.settings import env_date, env_int
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 STATE_KEY = "loaded_through"  # the last day of the last successful load, in the source state
@@ -48,28 +49,33 @@ class Window:
         return f"{{table}}.{column} BETWEEN '{self.date_from}' AND '{self.date_to}'"
 
 
-def _int_env(name: str, default: int) -> int:
-    value = int(os.environ.get(name) or default)
-    if value < 1:
-        raise ValueError(f"{name} must be a positive number of days, not {value}")
-    return value
+@dataclass(frozen=True)
+class WindowSettings:
+    """ADS_RELOAD_DAYS, ADS_INITIAL_DAYS and ADS_TO_DATE, shared by every ad platform."""
+
+    reload_days: int = 7
+    initial_days: int = 90
+    to_date: date | None = None  # fixed last day (demo, tests); None: today in Moscow
+
+    @classmethod
+    def from_env(cls) -> WindowSettings:
+        return cls(
+            reload_days=env_int("ADS_RELOAD_DAYS", 7, 1, 366),
+            initial_days=env_int("ADS_INITIAL_DAYS", 90, 1, 3660),
+            to_date=env_date("ADS_TO_DATE"),
+        )
+
+    def last_day(self) -> date:
+        return self.to_date or datetime.now(MOSCOW).date()
 
 
-def today_moscow() -> date:
-    """ADS_TO_DATE (YYYY-MM-DD) when set (demo, tests), else today in Moscow."""
-    if fixed := os.environ.get("ADS_TO_DATE"):
-        return date.fromisoformat(fixed)
-    return datetime.now(MOSCOW).date()
-
-
-def reload_window(source_state: dict[str, Any]) -> Window:
+def reload_window(source_state: dict[str, Any], settings: WindowSettings) -> Window:
     """The days to (re)load, from the last loaded day saved in the source's dlt state."""
-    to = today_moscow()
-    reload_days = _int_env("ADS_RELOAD_DAYS", 7)
+    to = settings.last_day()
     last = source_state.get(STATE_KEY)
     if last is None:
-        return Window(to - timedelta(days=_int_env("ADS_INITIAL_DAYS", 90) - 1), to)
-    start = min(to, date.fromisoformat(str(last))) - timedelta(days=reload_days - 1)
+        return Window(to - timedelta(days=settings.initial_days - 1), to)
+    start = min(to, date.fromisoformat(str(last))) - timedelta(days=settings.reload_days - 1)
     return Window(start, to)
 
 

@@ -1,6 +1,6 @@
-"""The VK source: `users.get` profiles of the shop's users (see loaders.vk.loader)."""
+"""VK API `users.get` profiles of the shop's users who linked VK (raw.vk__users)."""
 
-from loaders.vk.loader import load_vk_profiles
-from loaders.vk.settings import VkSettings
+from loaders.vk.loader import load
+from loaders.vk.settings import VkSettings as Settings
 
-__all__ = ["VkSettings", "load_vk_profiles"]
+__all__ = ["Settings", "load"]

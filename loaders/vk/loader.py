@@ -14,7 +14,7 @@ twice, and the batch that failed leaves nothing behind.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +24,8 @@ from requests import RequestException
 
 from loaders.common.errors import ActionableError
 from loaders.common.http import MalformedResponse, describe_http_error
+from loaders.common.pipeline import make_pipeline
+from loaders.common.settings import RunSettings
 from loaders.vk.api import AUTH_FAILED, QUOTA_REACHED, VkApi, VkApiError
 from loaders.vk.outcomes import COLUMNS, outcome_rows
 from loaders.vk.settings import VkSettings
@@ -31,6 +33,7 @@ from warehouse_client import open_client
 
 log = logging.getLogger(__name__)
 
+NAME = "vk"  # the source: pipeline and dataset
 TABLE = "users"  # raw.vk__users
 LAND_EVERY_BATCHES = 10  # a stop loses no fetched outcome; a load package per ~10k ids
 
@@ -94,22 +97,16 @@ def due_ids(warehouse_url: str, refresh_days: float) -> list[int]:
         client.close()
 
 
-def load_vk_profiles(
-    pipeline: Callable[[], dlt.Pipeline], warehouse_url: str, settings: VkSettings
-) -> LoadInfo | None:
-    """Fetch and land the due profiles. None when skipped or nothing was due (logged).
+def load(run: RunSettings, settings: VkSettings) -> LoadInfo | None:
+    """Fetch and land the due profiles. None when nothing was due (logged).
 
-    Without a token nothing is touched, not even the warehouse; the pipeline (`pipeline()`
-    makes it) is made only when there is something to fetch.
+    The pipeline is made only when there is something to fetch.
     """
-    if not settings.token:
-        log.info("source vk skipped: VK_TOKEN is not set (set it to load VK profiles)")
-        return None
-    due = due_ids(warehouse_url, settings.refresh_days)
+    due = due_ids(run.warehouse_url, settings.refresh_days)
     if not due:
         log.info("source vk: nothing to fetch (every linked vk_id fetched recently)")
         return None
-    return Fetch(pipeline(), VkApi(settings), due, settings.batch_size).run()
+    return Fetch(make_pipeline(NAME, run), VkApi(settings), due, settings.batch_size).run()
 
 
 class Fetch:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from loaders.common.errors import ActionableError
+from loaders.common.settings import RunSettings, env_api_url, env_credential, env_float, env_int
 
 DEFAULT_API_URL = "https://api.vk.com/method"
 API_VERSION = "5.199"
 MAX_BATCH_SIZE = 1000  # users.get takes at most 1000 ids per call
-
-
-class VkSettingsError(ActionableError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -34,42 +28,16 @@ class VkSettings:
 
     __str__ = __repr__
 
+    @property
+    def skip_reason(self) -> str | None:
+        return None if self.token else "VK_TOKEN is not set (set it to load VK profiles)"
+
     @classmethod
-    def from_env(cls) -> VkSettings:
-        api_url = (os.environ.get("VK_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
-        parts = urlsplit(api_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise VkSettingsError(
-                f"VK_API_URL must be an http(s) URL up to /method (e.g. {DEFAULT_API_URL}), "
-                f"got {parts.scheme or '?'}://{parts.hostname or '?'}{parts.path}"
-            )
-        if parts.query or parts.username or parts.password:
-            raise VkSettingsError(
-                "VK_API_URL must not carry a query string or credentials: put the token in VK_TOKEN"
-            )
+    def from_env(cls, run: RunSettings | None = None) -> VkSettings:
         return cls(
-            api_url=api_url,
-            token=(os.environ.get("VK_TOKEN") or "").strip(),
-            refresh_days=_number("VK_REFRESH_DAYS", 30.0, low=0.0),
-            batch_size=int(
-                _number("VK_BATCH_SIZE", MAX_BATCH_SIZE, low=1, high=MAX_BATCH_SIZE, whole=True)
-            ),
-            min_gap_seconds=_number("VK_MIN_GAP_SECONDS", 0.34, low=0.0, high=60.0),
+            api_url=env_api_url("VK_API_URL", DEFAULT_API_URL, f"{DEFAULT_API_URL} (to /method)"),
+            token=env_credential("VK_TOKEN") or "",
+            refresh_days=env_float("VK_REFRESH_DAYS", 30.0, 0.0, 36_500.0),
+            batch_size=env_int("VK_BATCH_SIZE", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE),
+            min_gap_seconds=env_float("VK_MIN_GAP_SECONDS", 0.34, 0.0, 60.0),
         )
-
-
-def _number(
-    name: str, default: float, low: float, high: float | None = None, whole: bool = False
-) -> float:
-    raw = (os.environ.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw) if whole else float(raw)
-    except ValueError:
-        value = None
-    if value is None or value != value or value < low or (high is not None and value > high):
-        bounds = f"{low:g}..{high:g}" if high is not None else f">= {low:g}"
-        kind = "a whole number" if whole else "a number"
-        raise VkSettingsError(f"{name} must be {kind} {bounds}, got {raw!r}")
-    return value

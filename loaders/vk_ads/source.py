@@ -9,11 +9,8 @@ loaders.vk_ads.token.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import dlt
@@ -25,40 +22,13 @@ from requests import Response
 
 from loaders.common.ads_window import DATE, MONEY, STATE_KEY, Window, merge_on_window
 from loaders.common.http import raise_for_status, rest_client
-from loaders.config import REPO_ROOT
+from loaders.vk_ads.settings import VkAdsSettings
 from loaders.vk_ads.token import TokenFile, VkAdsTokens
 
-DEFAULT_URL = "https://ads.vk.com"
-DEFAULT_TOKEN_FILE = REPO_ROOT / ".secrets" / "vk_ads_token.json"
 PAGE_LIMIT = 250  # asked for; the server may grant fewer (the envelope's `limit`)
 STATS_MAX_IDS = 200
 STATS_MAX_DAYS = 92
 STATUSES = "active,blocked,deleted"  # deleted banners still have statistics for past days
-
-
-@dataclass(frozen=True)
-class VkAdsSettings:
-    api_url: str
-    client_id: str | None
-    client_secret: str | None
-    token: str | None
-    token_file: Path
-
-    @classmethod
-    def from_env(cls) -> VkAdsSettings:
-        return cls(
-            api_url=(os.environ.get("VK_ADS_API_URL") or DEFAULT_URL).rstrip("/"),
-            client_id=os.environ.get("VK_ADS_CLIENT_ID") or None,
-            client_secret=os.environ.get("VK_ADS_CLIENT_SECRET") or None,
-            token=os.environ.get("VK_ADS_TOKEN") or None,
-            token_file=Path(os.environ.get("VK_ADS_TOKEN_FILE") or DEFAULT_TOKEN_FILE),
-        )
-
-    @property
-    def has_credentials(self) -> bool:
-        return bool(self.token or (self.client_id and self.client_secret))
-
-    needs = "set VK_ADS_CLIENT_ID and VK_ADS_CLIENT_SECRET, or VK_ADS_TOKEN"
 
 
 class GrantedLimitPaginator(OffsetPaginator):

@@ -10,10 +10,8 @@ replaces the warehouse's rows of those days (loaders.common.ads_window).
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
@@ -34,39 +32,16 @@ from loaders.common.http import (
     request_path,
     rest_client,
 )
+from loaders.yandex_direct.settings import DirectSettings
 
 log = logging.getLogger("loaders.yandex_direct")
 
-DEFAULT_URL = "https://api.direct.yandex.com/json/v5"
 REPORT_FIELDS = [
     "Date", "CampaignId", "CampaignName", "AdGroupId", "AdId", "Impressions", "Clicks", "Cost",
 ]  # fmt: skip
 QUEUE_FULL = 9000  # error_code of "offline report queue is full"
 ADS_MAX_CAMPAIGNS = 10  # CampaignIds per ads.get call
 PAGE_LIMIT = 10000
-
-
-@dataclass(frozen=True)
-class DirectSettings:
-    api_url: str
-    token: str | None
-    client_login: str | None
-    report_timeout: float
-
-    @classmethod
-    def from_env(cls) -> DirectSettings:
-        return cls(
-            api_url=(os.environ.get("DIRECT_API_URL") or DEFAULT_URL).rstrip("/"),
-            token=os.environ.get("DIRECT_TOKEN") or None,
-            client_login=os.environ.get("DIRECT_CLIENT_LOGIN") or None,
-            report_timeout=float(os.environ.get("DIRECT_REPORT_TIMEOUT") or 1800),
-        )
-
-    @property
-    def has_credentials(self) -> bool:
-        return bool(self.token)
-
-    needs = "set DIRECT_TOKEN, and DIRECT_CLIENT_LOGIN for an agency account"
 
 
 class LimitedByPaginator(BasePaginator):
@@ -96,7 +71,7 @@ def _queue_full(response: Response) -> bool:
 
 def _advice(response: Response) -> str | None:
     if response.status_code in (401, 403):
-        return "DIRECT_TOKEN is invalid or expired: get a new OAuth token (README, Yandex Direct)"
+        return "DIRECT_TOKEN is invalid or expired: get a new OAuth token (docs/ad-platforms.md)"
     if _queue_full(response):
         return "the offline report queue stayed full: re-run later"
     if response.status_code >= 500 or response.status_code == 429:

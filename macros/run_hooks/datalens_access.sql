@@ -1,5 +1,5 @@
 {#
-    Read-only access for Yandex DataLens (README, "DataLens"): the role
+    Read-only access for Yandex DataLens (docs/datalens.md): the role
     var('datalens_role') with SELECT on the marts database only, and the login user
     var('datalens_user') that has only that role, read-only settings and marts as its default
     database. The user is created only when the environment variable DATALENS_PASSWORD is set

@@ -11,6 +11,12 @@
 -- depends_on: {{ ref('mart_romi_city_daily') }}
 -- depends_on: {{ ref('mart_customer_cohorts') }}
 -- depends_on: {{ ref('mart_campaign_daily') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    order_by=['built_at']
+) }}
+
 select
     cast(loaded_through as Nullable(Decimal(18, 6))) as loaded_through,
     cast(now() as DateTime('UTC')) as built_at

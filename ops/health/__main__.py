@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from ops.health.server import ROUTES, HealthServer
-from ops.settings import OpsSettings
+from ops.settings import settings_or_exit
 from warehouse_client import redact_url
 
 
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=os.environ.get("HEALTH_HOST") or "127.0.0.1")
     parser.add_argument("--port", type=_port, default=os.environ.get("HEALTH_PORT") or "8080")
     args = parser.parse_args(argv)
-    settings = OpsSettings.from_env()
+    settings = settings_or_exit()
     try:
         server = HealthServer((args.host, args.port), settings)
     except OSError as error:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ops.alerts import scrub
-from ops.settings import OpsSettings
+from ops.settings import OpsSettings, settings_or_exit
 from ops.state import state_dir_for
 
 SNAPSHOT_FILE = "status_snapshot.json"
@@ -83,7 +83,7 @@ def read_snapshot(settings: OpsSettings) -> tuple[dict[str, Any] | None, str]:
 def main() -> int:
     from ops.status import read_history  # the one reading of the history, make status's
 
-    settings = OpsSettings.from_env()
+    settings = settings_or_exit()
     now = datetime.now(UTC)
     try:
         history, error = read_history(settings.warehouse_url), ""

@@ -31,7 +31,7 @@ def ads_env(sandbox: SandboxServer, root: Path, **extra: str) -> dict[str, str]:
         "VK_ADS_CLIENT_ID": "demo-client",
         "VK_ADS_CLIENT_SECRET": VK_SECRET,
         "VK_ADS_TOKEN_FILE": str(root / "secrets" / "vk_ads_token.json"),
-        "DIRECT_API_URL": sandbox.url("direct") + "/json/v5",
+        "DIRECT_API_URL": sandbox.url("yandex_direct") + "/json/v5",
         "DIRECT_TOKEN": DIRECT_TOKEN,
         "DIRECT_CLIENT_LOGIN": "demo-shop",
         "ADS_TO_DATE": LAST_DAY.isoformat(),

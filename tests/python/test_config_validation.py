@@ -135,3 +135,45 @@ def test_read_only_warehouse_directory_is_named(tmp_path: Path) -> None:
         str(read_only),
         "not writable",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("DIRECT_REPORT_TIMEOUT", "soon", ("DIRECT_REPORT_TIMEOUT='soon'", "not a number")),
+        ("ADS_RELOAD_DAYS", "0", ("ADS_RELOAD_DAYS=0", "out of range", "1..366")),
+        ("ADS_TO_DATE", "22.11.2026", ("ADS_TO_DATE='22.11.2026'", "YYYY-MM-DD")),
+        ("VK_ADS_API_URL", "ads.vk.com", ("VK_ADS_API_URL", "http(s) URL")),
+        ("VK_MIN_GAP_SECONDS", "nan", ("VK_MIN_GAP_SECONDS='nan'", "not a number")),
+    ],
+)
+def test_every_source_setting_is_checked_before_anything_runs(
+    tmp_path: Path, name: str, value: str, words: tuple[str, ...]
+) -> None:
+    """A source's setting is checked with the others, even for a source that would be
+    skipped for want of credentials, and before any source runs."""
+    assert_config_error(load(tmp_path, **{name: value}), *words)
+    assert not (tmp_path / "pipelines").exists() or not any((tmp_path / "pipelines").iterdir())
+
+
+def test_nightly_checks_every_setting_before_its_first_step(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCES"}
+    env.update(
+        WAREHOUSE_URL=f"chdb:{tmp_path / 'warehouse'}",
+        SHOP_DB_URL=f"sqlite:///{tmp_path / 'shop.sqlite'}",
+        DLT_PIPELINES_DIR=str(tmp_path / "pipelines"),
+        OPS_STATE_DIR=str(tmp_path / "ops"),
+        RUN_LOCK_DIR=str(tmp_path / "locks"),
+        ADS_INITIAL_DAYS="many",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "ops.nightly"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = assert_config_error(done, "ADS_INITIAL_DAYS='many'", "not a whole number")
+    assert line == "configuration error: ADS_INITIAL_DAYS='many' is not a whole number (1..3660)"
+    assert not (tmp_path / "ops").exists()  # no run started: no marker, no logs

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests_py.ads_support import ads_env
-from tests_py.test_incremental_marts import shop_sql
 
 from devtools.demo_shop.ads import LAST_DAY
 from devtools.demo_shop.generator import write_shop
 from devtools.harness.warehouse import Warehouse, assert_ok
 from devtools.sandbox.server import SandboxServer
+from tests.python.ads_support import ads_env
+from tests.python.test_incremental_marts import shop_sql
 
 MARTS = (
     "mart_ad_daily",
@@ -69,7 +69,7 @@ def ad_nights(
 
     # (a) the platforms revise their last days: new spend on the last, a row gone the day before
     sandbox.set_faults("vk_ads", revision=1)
-    sandbox.set_faults("direct", revision=1)
+    sandbox.set_faults("yandex_direct", revision=1)
     nights.run("revised_ads")
 
     # (b) orders change in a city the ads attribute to: one refunded, one re-dated a week

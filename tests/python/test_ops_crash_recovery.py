@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests_py.ops_support import make_fresh, moscow_now, nightly, ops_env, wait_for
-from tests_py.test_mysql_loader import assert_marts_match_mysql
 
 from devtools.demo_shop.generator import apply_changes, write_shop
 from devtools.harness.paths import REPO
 from devtools.harness.warehouse import Warehouse
+from tests.python.ops_support import make_fresh, moscow_now, nightly, ops_env, wait_for
+from tests.python.test_mysql_loader import assert_marts_match_mysql
 
 KILL_POINTS = Path(__file__).parent / "kill_points"
 MARTS = (

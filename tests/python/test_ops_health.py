@@ -25,12 +25,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from tests_py.ops_support import make_fresh, nightly, ops_env, status
 
 from devtools.demo_shop.generator import write_shop
 from devtools.harness.mariadb import shop_rows
 from devtools.harness.paths import REPO, free_port
 from devtools.harness.warehouse import Warehouse, held_by_another_process
+from tests.python.ops_support import make_fresh, nightly, ops_env, status
 
 TABLES = ("cities", "users", "tovary", "zakazy", "zakazy_tovary")
 SECRET = "Health-S3cret-pw"

@@ -15,7 +15,11 @@ from email.message import Message
 from typing import Any
 
 import pytest
-from tests_py.ops_support import (
+
+from devtools.demo_shop.generator import write_shop
+from devtools.harness.paths import free_port
+from devtools.harness.warehouse import Warehouse
+from tests.python.ops_support import (
     AlertReceivers,
     make_fresh,
     moscow_now,
@@ -24,11 +28,7 @@ from tests_py.ops_support import (
     shop_execute,
     status,
 )
-from tests_py.test_mysql_loader import assert_marts_match_mysql, mysql_scalar
-
-from devtools.demo_shop.generator import write_shop
-from devtools.harness.paths import free_port
-from devtools.harness.warehouse import Warehouse
+from tests.python.test_mysql_loader import assert_marts_match_mysql, mysql_scalar
 
 TABLES = ("cities", "users", "tovary", "zakazy", "zakazy_tovary")
 WARNED_TEST = "relationships_stg_mysql__orders_status__status__ref_order_statuses_"

@@ -83,16 +83,16 @@ def test_runs_never_delete_each_others_working_dirs(tmp_path: Path, shop_url: st
     try:
         # the working dir of a run still going (another warehouse, same DLT_PIPELINES_DIR)
         # and one left behind by a killed run
-        (pipelines / f"shop_mysql.run-{live.pid}").mkdir(parents=True)
-        (pipelines / f"shop_mysql.run-{live.pid}" / "marker").write_text("mine")
-        (pipelines / f"shop_mysql.run-{dead.pid}").mkdir()
+        (pipelines / f"mysql.run-{live.pid}").mkdir(parents=True)
+        (pipelines / f"mysql.run-{live.pid}" / "marker").write_text("mine")
+        (pipelines / f"mysql.run-{dead.pid}").mkdir()
         assert_ok(warehouse.load(RUN_LOCK_DIR=str(tmp_path / "locks")))
-        assert (pipelines / f"shop_mysql.run-{live.pid}" / "marker").read_text() == "mine"
-        assert not (pipelines / f"shop_mysql.run-{dead.pid}").exists()
+        assert (pipelines / f"mysql.run-{live.pid}" / "marker").read_text() == "mine"
+        assert not (pipelines / f"mysql.run-{dead.pid}").exists()
         # besides the live run's, only the finished run's own dir is left (kept for its
         # trace until the next run)
-        others = [p.name for p in pipelines.iterdir() if p.name != f"shop_mysql.run-{live.pid}"]
-        assert len(others) == 1 and others[0].startswith("shop_mysql.run-")
+        others = [p.name for p in pipelines.iterdir() if p.name != f"mysql.run-{live.pid}"]
+        assert len(others) == 1 and others[0].startswith("mysql.run-")
     finally:
         live.kill()
         live.wait()

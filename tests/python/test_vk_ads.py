@@ -8,7 +8,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from tests_py.ads_support import (
+from devtools.harness.warehouse import Warehouse, assert_ok
+from devtools.sandbox.server import SandboxServer
+from devtools.sandbox.vk_ads_api import VkAdsApi
+from devtools.sandbox.yandex_direct_api import DirectApi
+from tests.python.ads_support import (
     VK_SECRET,
     ads_env,
     calls,
@@ -18,11 +22,6 @@ from tests_py.ads_support import (
     warehouse,
     window,
 )
-
-from devtools.harness.warehouse import Warehouse, assert_ok
-from devtools.sandbox.direct_api import DirectApi
-from devtools.sandbox.server import SandboxServer
-from devtools.sandbox.vk_ads_api import VkAdsApi
 
 STATS = "/api/v2/statistics/banners/day.json"
 
@@ -102,7 +101,8 @@ def test_token_limit_fails_in_one_line_and_the_other_platform_still_loads(
     sandbox.clear()
     sandbox.set_faults("vk_ads", token_limit=True)
     w = warehouse(tmp_path)
-    done = w.load(**ads_env(sandbox, tmp_path, SOURCES="vk_ads,direct", ADS_INITIAL_DAYS="3"))
+    env = ads_env(sandbox, tmp_path, SOURCES="vk_ads,yandex_direct", ADS_INITIAL_DAYS="3")
+    done = w.load(**env)
     assert done.returncode == 1
     failures = [line for line in done.stderr.splitlines() if line.startswith("load failed")]
     assert len(failures) == 1 and failures[0].startswith("load failed: source vk_ads: ")
@@ -176,7 +176,7 @@ def test_statistics_calls_hold_200_ids_and_92_days(tmp_path: Path) -> None:
 def test_without_credentials_the_platform_is_skipped_in_one_line(tmp_path: Path) -> None:
     w = warehouse(tmp_path)
     done = w.load(
-        SOURCES="vk_ads,direct",
+        SOURCES="vk_ads,yandex_direct",
         VK_ADS_CLIENT_ID="",
         VK_ADS_CLIENT_SECRET="",
         VK_ADS_TOKEN="",
@@ -186,7 +186,7 @@ def test_without_credentials_the_platform_is_skipped_in_one_line(tmp_path: Path)
     skipped = [line for line in done.stderr.splitlines() if "skipped" in line]
     assert len(skipped) == 2
     assert "source vk_ads skipped: no credentials" in skipped[0]
-    assert "source direct skipped: no credentials" in skipped[1]
+    assert "source yandex_direct skipped: no credentials" in skipped[1]
 
 
 def test_a_window_without_any_rows_still_replaces_its_days(tmp_path: Path) -> None:

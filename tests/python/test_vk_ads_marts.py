@@ -7,12 +7,11 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from tests_py.ads_support import DIRECT_TOKEN, VK_SECRET, ads_env, expected, output
-
 from devtools.demo_shop.ads import LAST_DAY
 from devtools.demo_shop.generator import write_shop
 from devtools.harness.warehouse import Warehouse, assert_ok
 from devtools.sandbox.server import SandboxServer
+from tests.python.ads_support import DIRECT_TOKEN, VK_SECRET, ads_env, expected, output
 
 MARTS = ("mart_ad_daily", "mart_romi_city_daily")
 # the ad marts, what reads them, and what those read besides (the marketing marts read orders)
@@ -55,11 +54,11 @@ def test_ads_through_the_marts(sandbox: SandboxServer, tmp_path: Path) -> None:
 
     # the platforms revise their last days: the new values replace the old ones
     sandbox.set_faults("vk_ads", revision=1)
-    sandbox.set_faults("direct", revision=1)
+    sandbox.set_faults("yandex_direct", revision=1)
     revised = w.load(**env)
     assert_ok(revised)
     assert_ok(w.dbt("run", "-s", "+mart_ad_daily"))
-    for platform, source in (("vk_ads", "vk_ads"), ("yandex_direct", "direct")):
+    for platform, source in (("vk_ads", "vk_ads"), ("yandex_direct", "yandex_direct")):
         for day in (LAST_DAY, LAST_DAY - timedelta(days=1)):  # new spend; one row gone
             assert day_totals(w, platform, day) == expected(source, [day], revision=1)
             assert expected(source, [day], revision=1) != expected(source, [day])

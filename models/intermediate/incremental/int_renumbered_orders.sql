@@ -2,7 +2,6 @@
 -- int_rebuilt_users from that user's rebuilt_from on (fct_orders rebuilt and renumbered them),
 -- read in the rebuilt fct_orders. The marts that count first or repeat orders recompute their
 -- periods or dates. Empty on a full refresh and on a first build (int_rebuilt_users is).
-{{ config(materialized='table') }}
 
 with
 

@@ -3,9 +3,20 @@
 -- (docs/marts.md): the platform's ads whose landing URL carries the utm_campaign, next to the
 -- counted orders placed that date whose utm_source stands for the platform (seed
 -- utm_source_platforms) and whose utm_campaign is the same, with the ratios between them.
--- Incremental: only the dates of int_touched_campaign_days are recomputed, every platform
--- and campaign of each (the pre-hook deletes them first).
+-- Incremental by date, like mart_romi_city_daily: a night recomputes every platform and
+-- campaign of the dates int_touched_campaign_days names (touched ad days, old and new dates of
+-- changed orders, dates of renumbered orders), scattered over any age, so delete_insert by key;
+-- the pre-hook deletes them first (a date can be left empty).
 -- depends_on: {{ ref('int_touched_campaign_days') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='date',
+    pre_hook="{{ delete_changed_rows('date', 'int_touched_campaign_days') }}",
+    order_by=['platform', 'date', 'utm_campaign'],
+    partition_by='toYYYYMM(date)'
+) }}
+
 with
 
 {%- if is_incremental() %}

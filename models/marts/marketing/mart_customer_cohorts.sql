@@ -5,9 +5,21 @@
 -- 0 .. the month of as_of_date gives a month without orders its row of zeros; spend is
 -- mart_ad_daily's per month, for all ads, per platform (through the seed
 -- utm_source_platforms) and per utm_city.
--- Incremental: only the cohort months of int_touched_cohort_months are recomputed (the
--- pre-hook deletes them first).
+-- Incremental by cohort month: a night recomputes every dimension, value and month of the
+-- cohort months int_touched_cohort_months names (changed orders' months, the months of the first
+-- orders they may displace, touched ad days, everything when the month of as_of_date moved). A
+-- cohort's cumulative and payback columns read all its months, so whole cohort months are the
+-- unit: delete_insert by key, the pre-hook deleting them first (a cohort can lose its last
+-- buyer). Small, so not partitioned; sorted for DataLens's dimension selector.
 -- depends_on: {{ ref('int_touched_cohort_months') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='cohort_month',
+    pre_hook="{{ delete_changed_rows('cohort_month', 'int_touched_cohort_months') }}",
+    order_by=['dimension', 'value', 'cohort_month', 'month_number']
+) }}
+
 with
 
 {%- if is_incremental() %}

@@ -1,6 +1,6 @@
-"""Sandbox Yandex Direct API v5 at /direct/json/v5: campaigns, ads, AD_PERFORMANCE_REPORT.
+"""Sandbox Yandex Direct API v5 at /yandex_direct/json/v5: campaigns, ads, AD_PERFORMANCE_REPORT.
 
-Faults (POST /_sandbox/direct/faults):
+Faults (POST /_sandbox/yandex_direct/faults):
     queue: [201, 202, ...]  answer these statuses (with retryIn) before the report is ready;
     retry_in: [s, ...]      the retryIn of each of those answers (seconds, may be fractional)
     queue_full: n           the next n report requests answer 400 (offline queue full, 9000)
@@ -46,12 +46,12 @@ def _error(status: int, code: int, text: str, detail: str = "") -> Reply:
 
 
 class DirectApi(SandboxApi):
-    name = "direct"
-    prefix = "/direct"
+    name = "yandex_direct"
+    prefix = "/yandex_direct"
 
     def __init__(self, n_ads: int = 36) -> None:
         super().__init__()
-        self.ads = demo_ads("direct", n_ads)
+        self.ads = demo_ads("yandex_direct", n_ads)
         self.pending: dict[str, int] = {}  # report name -> answers given before it is ready
 
     def handle(self, request: Request) -> Reply:
@@ -131,7 +131,7 @@ class DirectApi(SandboxApi):
         rows = 0
         for day in days_between(date_from, date_to):
             for ad in self.ads:
-                if (stats := day_stats("direct", ad, day, revision)) is None:
+                if (stats := day_stats("yandex_direct", ad, day, revision)) is None:
                     continue
                 impressions, clicks, cost = stats
                 money = str(int(cost * 1_000_000)) if micros else str(cost)

@@ -1,0 +1,1 @@
+"""The tests: dbt/ (dbt singular and generic tests), python/ (pytest)."""
