@@ -13,14 +13,17 @@ DEMO_SHOP := demo/shop.sqlite
 TEST_DIR := build/test
 DEV_DIR := dev
 DEV_SCALE ?= 0.002
-DOCS_PORT ?= 8080
+DOCS_PORT ?= 8081
+# make health: where the endpoints listen (the environment's HEALTH_HOST / HEALTH_PORT win)
+HEALTH_HOST ?= 127.0.0.1
+HEALTH_PORT ?= 8080
 PY_CODE := loaders ops warehouse_client dbt_adapter devtools tests/python
 # Debian packages the tests need (`make test` installs the missing ones when run as root)
 TEST_PACKAGES := mariadb-server chromium
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: help setup demo demo-data demo-reset load build nightly status test test-py test-dbt lint \
-	clean bench dev docs test-packages
+.PHONY: help setup demo demo-data demo-reset load build nightly status health test test-py test-dbt \
+	lint clean bench dev docs test-packages
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -64,6 +67,9 @@ nightly: setup  ## the nightly job: load, dbt build, freshness, run history, ale
 
 status: setup  ## per source: last good load, rows, last error, freshness; exit 1 if stale or failing
 	$(BIN)/python -m ops.status $(ARGS)
+
+health: setup  ## serve /healthz, /healthz/detailed, /healthz/freshness, /metrics on HEALTH_HOST:HEALTH_PORT
+	HEALTH_HOST=$(HEALTH_HOST) HEALTH_PORT=$(HEALTH_PORT) $(BIN)/python -m ops.health
 
 test: test-packages setup test-py test-dbt lint  ## everything CI runs (installs what it needs first)
 
@@ -117,7 +123,7 @@ dev: setup  ## the demo shop at DEV_SCALE (0.002) loaded and built into dev/ware
 	@echo "  export WAREHOUSE_URL=chdb:$(CURDIR)/$(DEV_DIR)/warehouse"
 	@echo "  .venv/bin/dbt build -s fct_orders+"
 
-docs: setup  ## dbt docs generate, then serve the docs site on http://127.0.0.1:DOCS_PORT (8080)
+docs: setup  ## dbt docs generate, then serve the docs site on http://127.0.0.1:DOCS_PORT (8081)
 	$(BIN)/dbt docs generate
 	@echo "docs site: http://127.0.0.1:$(DOCS_PORT)  (Ctrl-C stops it)"
 	$(BIN)/dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser

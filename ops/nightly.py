@@ -3,7 +3,8 @@
     python -m ops.nightly [--sources mysql,vk]
 
 Steps, each a child process: the load (`python -m loaders --sources <s>`, one child per
-source), `dbt build`, `dbt source freshness`, the run history (`python -m ops.history`), and
+source), `dbt build`, `dbt source freshness`, the run history (`python -m ops.history`), the
+status snapshot `make health` answers from (`python -m ops.health.snapshot`), and
 `dbt build -s tag:data_health` (the data-health marts over that history). Every step is
 logged with its time and numbers; the exit code is non-zero when a source, model or test
 failed or a source is past its freshness error threshold, and the last line names each.
@@ -217,6 +218,16 @@ class Nightly:
         else:
             self.reporter.event("history", f"recorded run {self.run_id} ({result.seconds:.1f} s)")
 
+    def write_status_snapshot(self) -> None:
+        """What `make health` answers from (ops/health): the history as just recorded."""
+        self.mark("snapshot")
+        command = [sys.executable, "-m", "ops.health.snapshot"]
+        result = children.run(command, self.env, self.logs / "snapshot.log")
+        if not result.ok:
+            cause = _last_line(result, "the status snapshot could not be written")
+            self.reporter.event("snapshot", f"FAILED: {cause}", level="warning")
+            self.problems.append(Problem("snapshot", "snapshot", cause, "warning"))
+
     def build_health(self) -> None:
         result = self.dbt("health", "build", "--select", "tag:data_health")
         summary = read_run_results(self.target / "run_results.json")
@@ -251,6 +262,7 @@ class Nightly:
         self.build_models()
         self.check_freshness()
         self.record(crashed)
+        self.write_status_snapshot()
         self.build_health()
         failed = self.failures()
         alert(

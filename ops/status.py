@@ -23,6 +23,7 @@ from typing import Any
 
 from ops.alerts import Problem, alert
 from ops.dbt_results import Freshness
+from ops.health.snapshot import write_snapshot
 from ops.report import Reporter
 from ops.settings import settings_or_exit
 from ops.state import state_dir_for
@@ -67,6 +68,7 @@ class TableFreshness:
     status: str
     age_hours: float | None
     detail: str
+    newest_at: str | None  # the newest row's load time, ISO (UTC)
 
 
 def read_history(url: str) -> dict[str, Any] | None:
@@ -94,15 +96,17 @@ def freshness_now(row: list[Any] | tuple[Any, ...], now: datetime) -> TableFresh
         source, table, recorded, newest and f"{newest}+00:00", warn_after, error_after, error
     )
     age = check.age_hours(now)
+    newest_at = newest and datetime.fromisoformat(f"{newest}+00:00").isoformat(timespec="seconds")
     if recorded == "runtime error":
-        return TableFreshness(f"{source}.{table}", recorded, age, f"not checked: {error}")
+        detail = f"not checked: {error}"
+        return TableFreshness(f"{source}.{table}", recorded, age, detail, newest_at)
     status = "pass"
     if age is None or (error_after and age * 3600 > error_after):
         status = "error"
     elif warn_after and age * 3600 > warn_after:
         status = "warn"
     detail = check.describe(now) if status != "pass" else f"newest row {age:.1f} h old"
-    return TableFreshness(f"{source}.{table}", status, age, detail)
+    return TableFreshness(f"{source}.{table}", status, age, detail, newest_at)
 
 
 def evaluate(history: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
@@ -181,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         busy = {"ok": False, "busy": True, "problems": [str(error)]}
         print(json.dumps(busy) if args.json else f"status: {error}")
         return 2 if "in use" in str(error) else 1
+    try:  # what `make health` answers from on an embedded warehouse (ops/health)
+        write_snapshot(settings, now, history)
+    except OSError as error:
+        print(f"status: the status snapshot could not be written: {error}", file=sys.stderr)
     report: dict[str, Any] = evaluate(history, now)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, default=str))

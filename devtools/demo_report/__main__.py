@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from clickhouse_connect.driver.client import Client
 
-from devtools.demo_report import ads, marts, segments, vk
+from devtools.demo_report import ads, marketing, marts, segments, vk
 from loaders.common.settings import RunSettings
 from warehouse_client import open_client, redact_url
 
@@ -17,6 +17,7 @@ PRINTERS: tuple[Callable[[Client], None], ...] = (
     segments.print_summary,
     vk.print_summary,
     ads.print_summary,
+    marketing.print_summary,
 )
 
 

@@ -11,6 +11,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +106,29 @@ class Warehouse:
             self.env(),
             self.root / f"{label}-dbt.log",
         )
+
+
+@contextmanager
+def held_by_another_process(warehouse_url: str) -> Iterator[None]:
+    """For the block, another process has the embedded warehouse open (chDB locks it)."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from warehouse_client import open_client;"
+            f" c = open_client({warehouse_url!r}); print('open', flush=True); time.sleep(600)",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        if holder.stdout is None or holder.stdout.readline().strip() != "open":
+            raise RuntimeError(f"could not open {warehouse_url} in a holder process")
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def assert_ok(done: subprocess.CompletedProcess[str]) -> None:

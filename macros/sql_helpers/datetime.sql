@@ -27,3 +27,9 @@
 {% macro dlt_load_id(column) -%}
     toDecimal64({{ column }}, 6)
 {%- endmacro %}
+
+
+{# The first day of the month of as_of_date: the last month the cohort marts show. #}
+{% macro as_of_month() -%}
+    toStartOfMonth({{ as_of_date() }})
+{%- endmacro %}

@@ -11,6 +11,8 @@
 -- depends_on: {{ ref('mart_dimension_top_products') }}
 -- depends_on: {{ ref('mart_ad_daily') }}
 -- depends_on: {{ ref('mart_romi_city_daily') }}
+-- depends_on: {{ ref('mart_customer_cohorts') }}
+-- depends_on: {{ ref('mart_campaign_daily') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',

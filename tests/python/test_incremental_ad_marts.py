@@ -19,7 +19,12 @@ from devtools.sandbox.server import SandboxServer
 from tests.python.ads_support import ads_env
 from tests.python.test_incremental_marts import shop_sql
 
-MARTS = ("mart_ad_daily", "mart_romi_city_daily")
+MARTS = (
+    "mart_ad_daily",
+    "mart_romi_city_daily",
+    "mart_customer_cohorts",
+    "mart_campaign_daily",
+)
 RELOAD_DAYS = 3  # the loaders re-load LAST_DAY - 3 .. LAST_DAY every night
 
 
@@ -100,3 +105,5 @@ def test_revised_spend_changed_the_ad_mart(ad_nights: AdNights) -> None:
     before, _, full = ad_nights.results["revised_ads"]
     assert full["mart_ad_daily"] != before["mart_ad_daily"]
     assert full["mart_romi_city_daily"] != before["mart_romi_city_daily"]
+    assert full["mart_customer_cohorts"] != before["mart_customer_cohorts"]  # November's CAC
+    assert full["mart_campaign_daily"] != before["mart_campaign_daily"]

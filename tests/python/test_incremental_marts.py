@@ -26,9 +26,12 @@ MARTS = (
     "dim_users",
     "mart_dimension_metrics",
     "mart_dimension_top_products",
+    "mart_customer_cohorts",
+    "mart_campaign_daily",
 )
 COUNTED = "(1, 6)"
-BEFORE_BIRTHDAY, ON_BIRTHDAY = "2026-12-09", "2026-12-10"  # as_of_date around a 25th birthday
+# as_of_date around a 25th birthday, and across a month end: every cohort gains a month
+BEFORE_BIRTHDAY, ON_BIRTHDAY = "2026-11-30", "2026-12-01"
 
 
 # Orders whose row, a line or a product sits at the loader's cursor (the newest updated_at):
@@ -133,14 +136,14 @@ def change_sex_of_a_busy_user(url: str, now: str) -> None:
 
 
 def give_a_buyer_a_birthday(url: str, now: str) -> None:
-    """A buyer born 2001-12-10: 24 ('18-24') on BEFORE_BIRTHDAY, 25 ('25-34') ON_BIRTHDAY."""
+    """A buyer born 2001-12-01: 24 ('18-24') on BEFORE_BIRTHDAY, 25 ('25-34') ON_BIRTHDAY."""
     user = shop_sql(
         url,
         f"select user_id from zakazy where status in {COUNTED} group by user_id "
         "order by count(*) desc, user_id limit 1 offset 1",
     )[0][0]
     shop_sql(
-        url, f"update users set birthday = '2001-12-10', updated_at = '{now}' where id = {user}"
+        url, f"update users set birthday = '2001-12-01', updated_at = '{now}' where id = {user}"
     )
 
 

@@ -28,7 +28,7 @@ def unit(name: str) -> configparser.ConfigParser:
 
 
 def test_units_verify(tmp_path: Path) -> None:
-    assert len(UNITS) == 4
+    assert len(UNITS) == 5
     tool = shutil.which("systemd-analyze")
     assert tool, "install the Debian package systemd: the units are checked with systemd-analyze"
     for path in UNITS:  # verify wants the unit names it references next to each other
@@ -59,6 +59,16 @@ def test_nightly_service_runs_make_nightly_into_journald() -> None:
     assert service["StandardOutput"] == service["StandardError"] == "journal"
     assert service["EnvironmentFile"] == "/etc/shop-analytics.env"  # secrets stay out of units
     assert "RUN_LOCK_DIR=/run/shop-analytics" in service["Environment"]
+
+
+def test_health_service_serves_make_health_and_comes_back() -> None:
+    service = unit("shop-analytics-health.service")
+    assert service["Service"]["Type"] == "simple"  # long-running, unlike the oneshot jobs
+    assert service["Service"]["ExecStart"].endswith("make --no-print-directory health")
+    assert service["Service"]["Restart"] == "on-failure"
+    assert service["Service"]["EnvironmentFile"] == "/etc/shop-analytics.env"
+    assert service["Service"]["StandardOutput"] == service["Service"]["StandardError"] == "journal"
+    assert service["Install"]["WantedBy"] == "multi-user.target"  # up with the machine
 
 
 def test_crontab_runs_the_nightly_at_0330_moscow() -> None:

@@ -15,7 +15,9 @@ from devtools.sandbox.server import SandboxServer
 from tests.python.ads_support import DIRECT_TOKEN, VK_SECRET, ads_env, expected, output
 
 MARTS = ("mart_ad_daily", "mart_romi_city_daily")
-SELECT = ["-s", "+mart_ad_daily+", "+mart_romi_city_daily+", "--indirect-selection", "cautious"]
+# the ad marts, what reads them, and what those read besides (the marketing marts read orders)
+SELECT = ["-s", "+mart_ad_daily+", "+mart_romi_city_daily+", "+mart_customer_cohorts"]
+SELECT += ["+mart_campaign_daily", "--indirect-selection", "cautious"]
 
 
 def checksums(w: Warehouse) -> Fingerprints:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from devtools.demo_shop.generator import write_shop
-from devtools.harness.paths import REPO, free_port
-from devtools.harness.warehouse import Warehouse
+from devtools.harness.paths import free_port
+from devtools.harness.warehouse import Warehouse, held_by_another_process
 from warehouse_client import chdb_path, redact_url
 
 
@@ -56,23 +55,8 @@ def test_unreachable_warehouse_server(tmp_path: Path, demo_shop_url: str) -> Non
 
 def test_busy_embedded_warehouse(tmp_path: Path, demo_shop_url: str) -> None:
     warehouse = Warehouse(tmp_path, demo_shop_url)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from warehouse_client import open_client;"
-            f" c = open_client({warehouse.url!r}); print('open', flush=True); time.sleep(60)",
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_by_another_process(warehouse.url):
         done = warehouse.load()
-    finally:
-        holder.kill()
-        holder.wait()
     assert done.returncode != 0
     lines = failure_lines(done)
     assert len(lines) == 1, done.stderr

@@ -32,17 +32,14 @@ segment_changes as (
 orders as (
     select
         user_id,
-        created_at,
         order_date
     from {{ ref('fct_orders') }}
 ),
 
--- each user's orders from rebuilt_from on have a new user_order_seq (fct_orders rebuilt them)
-sequence_changes as (
-    select
-        user_id,
-        rebuilt_from
-    from {{ ref('int_rebuilt_users') }}
+-- orders whose user_order_seq the night moved (fct_orders rebuilt them)
+renumbered_orders as (
+    select order_date
+    from {{ ref('int_renumbered_orders') }}
 ),
 
 -- dimension '' stands for every dimension
@@ -53,12 +50,9 @@ touched_days as (
     from changed_orders
     union all
     select
-        orders.order_date as order_date,
+        order_date,
         '' as dimension
-    from orders
-    inner join sequence_changes
-        on orders.user_id = sequence_changes.user_id
-    where orders.created_at >= sequence_changes.rebuilt_from
+    from renumbered_orders
     union all
     select
         orders.order_date as order_date,
