@@ -13,7 +13,7 @@
 -- Empty on a full refresh and on a first build.
 {{ config(materialized='table') }}
 
-{%- set built_cohorts = built_mart_relation('mart_customer_cohorts') %}
+{%- set built_cohorts = load_relation(source('published_marts', 'mart_customer_cohorts')) %}
 
 with
 

@@ -7,7 +7,6 @@
 -- campaign of the dates int_touched_campaign_days names (touched ad days, old and new dates of
 -- changed orders, dates of renumbered orders), scattered over any age, so delete_insert by key;
 -- the pre-hook deletes them first (a date can be left empty).
--- depends_on: {{ ref('int_touched_campaign_days') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
@@ -16,6 +15,8 @@
     order_by=['platform', 'date', 'utm_campaign'],
     partition_by='toYYYYMM(date)'
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_touched_campaign_days = ref('int_touched_campaign_days') %}
 
 with
 
@@ -23,7 +24,7 @@ with
 
 touched as (
     select date
-    from {{ ref('int_touched_campaign_days') }}
+    from {{ int_touched_campaign_days }}
 ),
 
 {%- endif %}

@@ -11,7 +11,6 @@
 -- cohort's cumulative and payback columns read all its months, so whole cohort months are the
 -- unit: delete_insert by key, the pre-hook deleting them first (a cohort can lose its last
 -- buyer). Small, so not partitioned; sorted for DataLens's dimension selector.
--- depends_on: {{ ref('int_touched_cohort_months') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete_insert',
@@ -19,6 +18,8 @@
     pre_hook="{{ delete_changed_rows('cohort_month', 'int_touched_cohort_months') }}",
     order_by=['dimension', 'value', 'cohort_month', 'month_number']
 ) }}
+{#- read by the incremental build; ref()'d here so that dbt always builds it first #}
+{%- set int_touched_cohort_months = ref('int_touched_cohort_months') %}
 
 with
 
@@ -26,7 +27,7 @@ with
 
 touched as (
     select cohort_month
-    from {{ ref('int_touched_cohort_months') }}
+    from {{ int_touched_cohort_months }}
 ),
 
 {%- endif %}
