@@ -4,6 +4,8 @@ Faults (POST /_sandbox/vk_ads/faults):
     expire_token: true    the current access tokens expire now: the next call gets 401
                           expired_token (a refresh_token grant gives a new one)
     token_limit: true     client_credentials answers 403 (5 live tokens already)
+    live_token_limit: n   like VK Ads: client_credentials answers 403 while n tokens are
+                          live (POST /api/v2/oauth2/token/delete.json deletes them all)
     rate_limit: n         the next n API calls answer 429 (Retry-After, X-RateLimit-*)
     server_error: n       the next n API calls answer 500
     page_limit: k         grant at most k items per list page (default 100)
@@ -58,7 +60,8 @@ class VkAdsApi(SandboxApi):
         if not (form.get("client_id") or [""])[0] or not (form.get("client_secret") or [""])[0]:
             return _error(401, "invalid_client", "client_id and client_secret required")
         if grant == "client_credentials":
-            if self.faults.get("token_limit"):
+            limit = self.faults.get("live_token_limit")
+            if self.faults.get("token_limit") or (limit and len(self.refresh) >= int(limit)):
                 return _error(403, "token_limit_exceeded", "Active access token limit reached")
             self.minted += 1
             return self._new_pair()
@@ -72,6 +75,13 @@ class VkAdsApi(SandboxApi):
     def handle(self, request: Request) -> Reply:
         if request.path == "/api/v2/oauth2/token.json" and request.method == "POST":
             return self.token(request.form())
+        if request.path == "/api/v2/oauth2/token/delete.json" and request.method == "POST":
+            form = request.form()
+            if not (form.get("client_id") or [""])[0] or not (form.get("client_secret") or [""])[0]:
+                return _error(401, "invalid_client", "client_id and client_secret required")
+            self.access.clear()
+            self.refresh.clear()
+            return Reply(204)
         if self.faults.get("expire_token"):
             self.faults["expire_token"] = False
             self.access = dict.fromkeys(self.access, True)

@@ -18,6 +18,7 @@ from typing import Any, cast
 import dlt
 from dlt.sources import DltSource
 from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from dlt.sources.helpers.rest_client.typing import Hooks
 from requests import Request, Response
@@ -80,10 +81,12 @@ def _advice(response: Response) -> str | None:
 
 
 def make_client(settings: DirectSettings) -> RESTClient:
-    headers = {"Authorization": f"Bearer {settings.token}", "Accept-Language": "ru"}
+    headers = {"Accept-Language": "ru"}
     if settings.client_login:
         headers["Client-Login"] = settings.client_login
-    return rest_client(settings.api_url, headers=headers)
+    # an auth object, not a header: dlt logs a request's headers at debug level
+    auth = BearerTokenAuth(token=settings.token or "")
+    return rest_client(settings.api_url, auth=auth, headers=headers)
 
 
 # a full offline report queue (400, 9000) is retried by dlt like a 5xx
