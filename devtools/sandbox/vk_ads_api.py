@@ -10,6 +10,13 @@ Faults (POST /_sandbox/vk_ads/faults):
     server_error: n       the next n API calls answer 500
     page_limit: k         grant at most k items per list page (default 100)
     revision: 1           revised statistics: new spend on the last day, one row gone before it
+    stats_drop: "items"   statistics answers lack this key ("items"; "rows" or "base": in
+                          the first banner's entry / first row)
+    stats_tamper: {"field": F, "value": V}
+                          the first row of the first banner with rows has V in F ("date",
+                          or "shows" / "clicks" / "spent" of its `base`)
+    stats_duplicate_row: true   that row comes twice
+    list_drop: "items"    list pages lack this key ("items" or "count")
 """
 
 from __future__ import annotations
@@ -134,7 +141,9 @@ class VkAdsApi(SandboxApi):
         granted = min(int((form.get("limit") or ["20"])[0]), limit)
         offset = int((form.get("offset") or ["0"])[0])
         page = items[offset : offset + granted]
-        return Reply.json({"count": len(items), "offset": offset, "limit": granted, "items": page})
+        answer = {"count": len(items), "offset": offset, "limit": granted, "items": page}
+        answer.pop(self.faults.get("list_drop") or "", None)
+        return Reply.json(answer)
 
     def stats(self, form: dict[str, list[str]]) -> Reply:
         ids = [int(i) for i in (form.get("id") or [""])[0].split(",") if i]
@@ -155,7 +164,25 @@ class VkAdsApi(SandboxApi):
                     base = {"shows": shows, "clicks": clicks, "spent": str(spent), "goals": 0}
                     rows.append({"date": day.isoformat(), "base": base})
             items.append({"id": ad_id, "rows": rows, "total": {}})
-        return Reply.json({"items": items, "total": {}})
+        return Reply.json(self.corrupt({"items": items, "total": {}}))
+
+    def corrupt(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """The statistics faults (module docstring)."""
+        drop = self.faults.get("stats_drop")
+        first = next((item for item in answer["items"] if item["rows"]), None)
+        if drop == "items":
+            del answer["items"]
+        elif drop == "rows" and answer["items"]:
+            del answer["items"][0]["rows"]
+        elif drop == "base" and first:
+            del first["rows"][0]["base"]
+        if (tamper := self.faults.get("stats_tamper")) and first:
+            row = first["rows"][0]
+            target = row if tamper["field"] == "date" else row["base"]
+            target[tamper["field"]] = tamper["value"]
+        if self.faults.get("stats_duplicate_row") and first:
+            first["rows"].append(dict(first["rows"][0]))
+        return answer
 
 
 API = VkAdsApi
