@@ -130,11 +130,8 @@ class Fetch:
                 self.land()  # what came back before the failure stays
                 raise self.stopped(error, number, ids) from None
             self.pending.extend(rows)
-            for row in rows:
-                if row["outcome"] == UNREADABLE:
-                    log.warning(
-                        "vk: profile of vk_id %s unreadable: %s", row["vk_id"], row["problem"]
-                    )
+            for row in (r for r in rows if r["outcome"] == UNREADABLE):
+                log.warning("vk: vk_id %s: profile unreadable: %s", row["vk_id"], row["problem"])
             if number % LAND_EVERY_BATCHES == 0:
                 self.land()
         self.land()
