@@ -9,9 +9,7 @@
 
 {%- set built_users = built_mart_relation('dim_users') %}
 {%- set user_segments = segment_dimensions() | selectattr('model', 'equalto', 'dim_users') | list %}
-{%- set profile_columns = [
-    'vk_id', 'created_at', 'sex', 'birth_date', 'age', 'age_group', 'city', 'profession',
-    'has_vk_profile'] %}
+{%- set profile_columns = ['sex', 'age', 'age_group', 'city', 'profession', 'has_vk_profile'] %}
 
 with
 
