@@ -54,7 +54,7 @@ def debug_run(
         "DATALENS_PASSWORD": DATALENS_PASSWORD,
         "RUNTIME__LOG_LEVEL": "DEBUG",
     }
-    load = warehouse.run([sys.executable, "-m", "loaders", "-v"], **env)
+    load = warehouse.run([sys.executable, "-m", "loaders", "-v"], 600, **env)
     # dbt run, not build: the statements and hooks are what log secrets; the tests add time
     build = warehouse.dbt("--log-level", "debug", "--log-level-file", "debug", "run", **env)
     token_file = Path(env["VK_ADS_TOKEN_FILE"])

@@ -42,7 +42,7 @@ def open_profiles(admin_url: str) -> dict[int, int]:
     engine = sa.create_engine(admin_url)
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT id, vk_id FROM users WHERE vk_id IS NOT NULL"))
-        linked = {int(vk_id): int(user_id) for user_id, vk_id in rows}
+        linked = {int(row.vk_id): int(row.id) for row in rows}
     engine.dispose()
     return {
         vk_id: user_id
