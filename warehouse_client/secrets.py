@@ -5,7 +5,7 @@ A secret is:
 - the value of every variable whose name says so (PASSWORD, PASSWD, TOKEN, SECRET,
   CREDENTIAL, API_KEY, PRIVATE_KEY, in any case);
 - the password of every `*_URL` variable, as written, decoded and encoded;
-- all of a webhook URL (a variable named `*WEBHOOK*`): its path and query carry the token
+- all of a webhook URL (a variable named `*WEBHOOK*_URL`): its path and query carry the token
   (`https://api.telegram.org/bot<token>/sendMessage`), so the URL, its path and each path
   segment that holds a digit are secrets;
 - every value registered at run time (the VK Ads tokens read from their file or minted).
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|TOKEN|SECRET|CREDENTIAL|API_KEY|PRIVATE_KEY", re.I)
-WEBHOOK_NAME = re.compile(r"WEBHOOK", re.I)
+WEBHOOK_NAME = re.compile(r"WEBHOOK\w*_URL$", re.I)
 URL_NAME = re.compile(r"_URL$", re.I)
 # values shorter than this would mask ordinary words
 MIN_LENGTH = 4
