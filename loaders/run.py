@@ -18,7 +18,8 @@ from typing import Any
 
 from dlt.common.pipeline import LoadInfo
 
-from loaders.common.errors import ActionableError, one_line, redact_logs
+from loaders.common.errors import ActionableError, one_line
+from loaders.common.output import protect_output
 from loaders.common.pipeline import tune_dlt
 from loaders.common.run_lock import run_guard
 from loaders.common.settings import ConfigError, RunSettings, env, load_environment
@@ -28,6 +29,7 @@ log = logging.getLogger("loaders")
 
 
 def main(argv: list[str] | None = None) -> int:
+    protect_output()
     try:
         load_environment()
         sources_variable = env("SOURCES")
@@ -50,7 +52,6 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := unknown_sources(selected):
         parser.error(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}")
 
-    redact_logs()
     try:
         run = RunSettings.from_env()
         settings = read_settings(run, selected)

@@ -4,15 +4,16 @@ A problem has a stable key ("load:mysql", "build:test:not_null_x", "stale:mysql.
 A failure or stale table is sent at most once per night (a calendar day in OPS_TIMEZONE);
 a warning-severity test is sent the first time it fires and again only after it has passed
 once. The state is a small JSON file per warehouse in OPS_STATE_DIR. Every text goes through
-`scrub`: passwords in URLs, key=value secrets and the values of secret settings never leave.
+the one secret mask (warehouse_client.secrets.redact). A channel that fails to send is one
+masked line and never stops the job; e-mail goes over STARTTLS that verifies the server's
+certificate (the system's CAs, or ALERT_SMTP_CA_FILE) before the password is sent.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import smtplib
+import ssl
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +21,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from loaders.common.errors import redact
 from ops.report import Reporter
 from ops.settings import OpsSettings
-
-_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD", re.IGNORECASE)
+from warehouse_client.secrets import redact
 
 
 @dataclass(frozen=True)
@@ -33,15 +32,6 @@ class Problem:
     step: str  # load, build, freshness, health, history, nightly
     cause: str  # one line
     kind: str = "failure"  # failure, stale, warning
-
-
-def scrub(text: str) -> str:
-    """The text without secrets: URL passwords, key=value secrets, secret settings' values."""
-    text = redact(text)
-    for name, value in os.environ.items():
-        if _SECRET_NAME.search(name) and len(value) >= 4:
-            text = text.replace(value, "***")
-    return text
 
 
 def night_of(moment: datetime, timezone: str) -> str:
@@ -90,7 +80,7 @@ def compose(problems: list[Problem], where: str) -> tuple[str, str]:
     subject = f"shop-analytics {where}: {len(problems)} problem(s) in {', '.join(steps)}"
     body = "\n".join(f"[{p.step}] {p.cause}" for p in problems)
     hint = "\n\n`make status` shows the state; docs/operations.md says what to do."
-    return scrub(subject), scrub(body + hint)
+    return redact(subject), redact(body + hint)
 
 
 def send_email(settings: OpsSettings, subject: str, body: str) -> None:
@@ -102,7 +92,8 @@ def send_email(settings: OpsSettings, subject: str, body: str) -> None:
     message.set_content(body)
     with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
         if smtp.starttls:
-            server.starttls()
+            # verifies the chain and the host name: the password never goes to an impostor
+            server.starttls(context=ssl.create_default_context(cafile=smtp.ca_file))
         if smtp.user and smtp.password:
             server.login(smtp.user, smtp.password)
         server.send_message(message)
@@ -146,8 +137,8 @@ def alert(
         try:
             send(settings, subject, body)
             delivered.append(channel)
-        except (TimeoutError, OSError, smtplib.SMTPException) as error:
-            cause = scrub(f"{type(error).__name__}: {error}".splitlines()[0])
+        except Exception as error:  # whatever a channel raises, the job goes on
+            cause = redact(f"{type(error).__name__}: {error}".strip().splitlines()[0])
             reporter.event("alert", f"{channel} failed: {cause}", level="error")
     if delivered:
         state.mark_sent(fresh, night)

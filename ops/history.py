@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from loaders.common.output import protect_output
 from loaders.common.settings import RunSettings
 from warehouse_client import WarehouseError, open_client
 
@@ -53,6 +54,7 @@ def record(url: str, rows_by_table: dict[str, list[dict[str, Any]]]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    protect_output()
     if len(argv) != 2 or argv[0] != "record":
         print("usage: python -m ops.history record <run.json>", file=sys.stderr)
         return 2

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.common.errors import ActionableError
+from loaders.common.output import protect_output
 from loaders.common.run_lock import run_guard
 from loaders.registry import SOURCES, unknown_sources
 from ops import children
@@ -265,16 +266,18 @@ class Nightly:
         self.write_status_snapshot()
         self.build_health()
         failed = self.failures()
-        alert(
-            self.settings,
-            self.state_dir / "alerts.json",
-            self.problems,
-            where="nightly",
-            now=datetime.now(UTC),
-            tests_ran=self.build is not None,
-            reporter=self.reporter,
-        )
-        self.marker.unlink(missing_ok=True)
+        try:
+            alert(
+                self.settings,
+                self.state_dir / "alerts.json",
+                self.problems,
+                where="nightly",
+                now=datetime.now(UTC),
+                tests_ran=self.build is not None,
+                reporter=self.reporter,
+            )
+        finally:  # the run is over whatever the alert did: never left marked in progress
+            self.marker.unlink(missing_ok=True)
         _prune_logs(self.logs.parent)
         seconds = (datetime.now(UTC) - self.started).total_seconds()
         if failed:
@@ -298,6 +301,7 @@ def _prune_logs(directory: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    protect_output()
     parser = argparse.ArgumentParser(prog="python -m ops.nightly", description=__doc__)
     parser.add_argument(
         "--sources",

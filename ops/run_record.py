@@ -9,6 +9,7 @@ from typing import Any
 from ops.alerts import Problem
 from ops.dbt_results import BuildSummary, Freshness
 from ops.load_step import SourceLoad
+from warehouse_client.secrets import redact
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -38,8 +39,25 @@ def kind_and_name(key: str) -> tuple[str, str]:
     return kinds.get(head, head), rest or head
 
 
+def masked(value: Any) -> Any:
+    """Every text in the rows with its secrets masked: the history feeds DataLens."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    return value
+
+
 def history_rows(run: RunFacts, crashed: dict[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
-    """One list of rows per history table; `crashed` is the marker a killed run left."""
+    """One list of rows per history table, every message masked; `crashed` is the marker a
+    killed run left."""
+    rows: dict[str, list[dict[str, Any]]] = masked(_rows(run, crashed))
+    return rows
+
+
+def _rows(run: RunFacts, crashed: dict[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
     build = run.build or BuildSummary()
     row = {
         "run_id": run.run_id,

@@ -19,6 +19,8 @@ from loaders.common.settings import (
     env_flag,
     env_int,
     env_json_object,
+    env_secret_url,
+    existing_file,
 )
 from loaders.registry import read_settings
 
@@ -32,6 +34,7 @@ class SmtpSettings:
     starttls: bool
     sender: str
     recipients: tuple[str, ...]
+    ca_file: str | None = None  # CAs that sign the server's certificate; None: the system's
 
     def __repr__(self) -> str:  # the password never reaches a log or a traceback
         return f"SmtpSettings(host={self.host!r}, port={self.port}, user={self.user!r})"
@@ -65,7 +68,7 @@ class OpsSettings:
             log_format=env_choice("LOG_FORMAT", "text", ("text", "json")),
             timezone=_timezone(),
             smtp=_smtp(),
-            webhook_url=env("ALERT_WEBHOOK_URL"),
+            webhook_url=env_secret_url("ALERT_WEBHOOK_URL"),
             webhook_fields=env_json_object("ALERT_WEBHOOK_FIELDS"),
         )
 
@@ -95,6 +98,7 @@ def _smtp() -> SmtpSettings | None:
         starttls=env_flag("ALERT_SMTP_STARTTLS", True),
         sender=env("ALERT_EMAIL_FROM") or "shop-analytics@localhost",
         recipients=tuple(r.strip() for r in recipients.split(",") if r.strip()),
+        ca_file=existing_file("ALERT_SMTP_CA_FILE"),
     )
 
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from loaders.common.output import protect_output
 from ops.alerts import Problem, alert
 from ops.dbt_results import Freshness
 from ops.health.snapshot import write_snapshot
@@ -173,6 +174,7 @@ def print_text(report: dict[str, Any], url: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    protect_output()
     parser = argparse.ArgumentParser(prog="python -m ops.status", description=__doc__)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--no-alert", action="store_true", help="report only, send nothing")

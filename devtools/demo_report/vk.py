@@ -1,5 +1,6 @@
 """The VK part of the `make demo` summary: how many users got a usable VK profile, and how
-many of them a VK-derived city and profession (marts.dim_users), with the loader's outcomes
+many of them a VK-derived city and profession (marts.dim_users; linked ids from staging,
+the marts carry none), with the loader's outcomes
 (raw.vk__users, newest per id).
 """
 
@@ -10,7 +11,7 @@ from clickhouse_connect.driver.client import Client
 _USERS = """
 SELECT
     count(),
-    countIf(vk_id IS NOT NULL),
+    (SELECT countIf(vk_id IS NOT NULL) FROM staging.stg_mysql__users),
     countIf(has_vk_profile),
     countIf(has_vk_profile AND city != 'unknown'),
     countIf(has_vk_profile AND profession != 'unknown'),

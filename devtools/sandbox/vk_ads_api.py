@@ -4,10 +4,19 @@ Faults (POST /_sandbox/vk_ads/faults):
     expire_token: true    the current access tokens expire now: the next call gets 401
                           expired_token (a refresh_token grant gives a new one)
     token_limit: true     client_credentials answers 403 (5 live tokens already)
+    live_token_limit: n   like VK Ads: client_credentials answers 403 while n tokens are
+                          live (POST /api/v2/oauth2/token/delete.json deletes them all)
     rate_limit: n         the next n API calls answer 429 (Retry-After, X-RateLimit-*)
     server_error: n       the next n API calls answer 500
     page_limit: k         grant at most k items per list page (default 100)
     revision: 1           revised statistics: new spend on the last day, one row gone before it
+    stats_drop: "items"   statistics answers lack this key ("items"; "rows" or "base": in
+                          the first banner's entry / first row)
+    stats_tamper: {"field": F, "value": V}
+                          the first row of the first banner with rows has V in F ("date",
+                          or "shows" / "clicks" / "spent" of its `base`)
+    stats_duplicate_row: true   that row comes twice
+    list_drop: "items"    list pages lack this key ("items" or "count")
 """
 
 from __future__ import annotations
@@ -58,7 +67,8 @@ class VkAdsApi(SandboxApi):
         if not (form.get("client_id") or [""])[0] or not (form.get("client_secret") or [""])[0]:
             return _error(401, "invalid_client", "client_id and client_secret required")
         if grant == "client_credentials":
-            if self.faults.get("token_limit"):
+            limit = self.faults.get("live_token_limit")
+            if self.faults.get("token_limit") or (limit and len(self.refresh) >= int(limit)):
                 return _error(403, "token_limit_exceeded", "Active access token limit reached")
             self.minted += 1
             return self._new_pair()
@@ -72,6 +82,13 @@ class VkAdsApi(SandboxApi):
     def handle(self, request: Request) -> Reply:
         if request.path == "/api/v2/oauth2/token.json" and request.method == "POST":
             return self.token(request.form())
+        if request.path == "/api/v2/oauth2/token/delete.json" and request.method == "POST":
+            form = request.form()
+            if not (form.get("client_id") or [""])[0] or not (form.get("client_secret") or [""])[0]:
+                return _error(401, "invalid_client", "client_id and client_secret required")
+            self.access.clear()
+            self.refresh.clear()
+            return Reply(204)
         if self.faults.get("expire_token"):
             self.faults["expire_token"] = False
             self.access = dict.fromkeys(self.access, True)
@@ -124,7 +141,9 @@ class VkAdsApi(SandboxApi):
         granted = min(int((form.get("limit") or ["20"])[0]), limit)
         offset = int((form.get("offset") or ["0"])[0])
         page = items[offset : offset + granted]
-        return Reply.json({"count": len(items), "offset": offset, "limit": granted, "items": page})
+        answer = {"count": len(items), "offset": offset, "limit": granted, "items": page}
+        answer.pop(self.faults.get("list_drop") or "", None)
+        return Reply.json(answer)
 
     def stats(self, form: dict[str, list[str]]) -> Reply:
         ids = [int(i) for i in (form.get("id") or [""])[0].split(",") if i]
@@ -145,7 +164,25 @@ class VkAdsApi(SandboxApi):
                     base = {"shows": shows, "clicks": clicks, "spent": str(spent), "goals": 0}
                     rows.append({"date": day.isoformat(), "base": base})
             items.append({"id": ad_id, "rows": rows, "total": {}})
-        return Reply.json({"items": items, "total": {}})
+        return Reply.json(self.corrupt({"items": items, "total": {}}))
+
+    def corrupt(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """The statistics faults (module docstring)."""
+        drop = self.faults.get("stats_drop")
+        first = next((item for item in answer["items"] if item["rows"]), None)
+        if drop == "items":
+            del answer["items"]
+        elif drop == "rows" and answer["items"]:
+            del answer["items"][0]["rows"]
+        elif drop == "base" and first:
+            del first["rows"][0]["base"]
+        if (tamper := self.faults.get("stats_tamper")) and first:
+            row = first["rows"][0]
+            target = row if tamper["field"] == "date" else row["base"]
+            target[tamper["field"]] = tamper["value"]
+        if self.faults.get("stats_duplicate_row") and first:
+            first["rows"].append(dict(first["rows"][0]))
+        return answer
 
 
 API = VkAdsApi

@@ -16,6 +16,9 @@ Fault switches (`server.set_faults("vk", ...)` or POST /_sandbox/vk/faults):
     slow_seconds: S           every answer waits S seconds
     drop_ids: [id, ...]       these ids are silently left out of the answers
     reorder: true             users come back in reverse request order
+    quirks: {"<vk_id>": {...}}  these fields replace that user's own (if VK returns the id),
+                              e.g. {"occupation": {"type": "work", "id": 960775.0}} (VK has
+                              sent ids as 960775.000000) or a career position of U+3000
 """
 
 from __future__ import annotations
@@ -169,6 +172,8 @@ class VkApi(SandboxApi):
             return Reply(200, truncated, {"Content-Type": "application/json"})
         dropped = {int(i) for i in self.faults.get("drop_ids") or []}
         users = [u for i in ids if i not in dropped and (u := profile_for(i)) is not None]
+        quirks = self.faults.get("quirks") or {}
+        users = [{**u, **quirks.get(str(u["id"]), {})} for u in users]
         if self.faults.get("reorder"):
             users.reverse()
         if not users:

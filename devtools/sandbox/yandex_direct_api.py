@@ -9,6 +9,12 @@ Faults (POST /_sandbox/yandex_direct/faults):
     title_summary: true     add a title and a summary row even when asked to skip them
     page_limit: k           at most k items per campaigns/ads page (LimitedBy paging)
     revision: 1             revised statistics (see demo_ads.day_stats)
+    cut_report: true        the report body stops in the middle of a row (no summary row)
+    empty_report: true      the report answers 200 with an empty body
+    tamper: {"row": n, "field": F, "value": V}
+                            data row n (from 1) of the report has V in column F (a day
+                            outside the window, "not-a-date", "12.7" clicks, "-500.00")
+    duplicate_row: true     the report's first data row comes twice
 Money is in micros (x 1 000 000) unless the request says `returnMoneyInMicros: false`.
 """
 
@@ -147,9 +153,28 @@ class DirectApi(SandboxApi):
                 }
                 lines.append("\t".join(str(values.get(f, "--")) for f in fields))
                 rows += 1
+        first = len(lines) - rows
+        self.corrupt(lines, first)
+        rows = len(lines) - first
         if forced or headers.get("skipreportsummary", "false").lower() != "true":
             lines.append(f"Total rows: {rows}")
-        return "\n".join(lines) + "\n"
+        text = "\n".join(lines) + "\n"
+        if self.faults.get("empty_report"):
+            return ""
+        if self.faults.get("cut_report"):  # mid-row, as a dropped connection leaves it
+            return text[: text.index("\n", len(text) // 2) - 3]
+        return text
+
+    def corrupt(self, lines: list[str], first: int) -> None:
+        """The row faults, on data lines[first:] (before the summary row is counted)."""
+        header = lines[first - 1].split("\t")
+        if tamper := self.faults.get("tamper"):
+            at = first + int(tamper["row"]) - 1
+            cells = lines[at].split("\t")
+            cells[header.index(tamper["field"])] = str(tamper["value"])
+            lines[at] = "\t".join(cells)
+        if self.faults.get("duplicate_row") and len(lines) > first:
+            lines.insert(first + 1, lines[first])
 
 
 API = DirectApi

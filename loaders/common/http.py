@@ -30,7 +30,8 @@ from dlt.sources.helpers.rest_client import RESTClient
 from requests import HTTPError, Response
 from requests.auth import AuthBase
 
-from loaders.common.errors import ActionableError, redact
+from loaders.common.errors import ActionableError
+from warehouse_client.secrets import redact
 
 ResponseHook = Callable[..., None]  # requests calls it as hook(response, **kwargs)
 Advice = Callable[[Response], str | None]  # what to do about an error answer, or None

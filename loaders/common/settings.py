@@ -20,10 +20,11 @@ from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
-from loaders.common.errors import ActionableError, register_environment_secrets
+from loaders.common.errors import ActionableError
 from warehouse_client import chdb_path, normalize_url, redact_url
 from warehouse_client.cluster import check_cluster_for_url, cluster_from_env
 from warehouse_client.run_lease import DEFAULT_TTL_SECONDS, ttl_from_env
+from warehouse_client.secrets import register_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_WAREHOUSE_URL = f"chdb://{REPO_ROOT / 'warehouse'}"
@@ -38,7 +39,7 @@ def load_environment() -> None:
     """Read `.env` (the environment wins) and register every secret it holds, before any
     message can show one."""
     load_dotenv(REPO_ROOT / ".env", override=False)
-    register_environment_secrets()
+    register_environment()
 
 
 def env(name: str) -> str | None:
@@ -144,6 +145,39 @@ def env_api_url(name: str, default: str, example: str) -> str:
             f"{name} must not carry a query string or credentials: they have their own variables"
         )
     return url
+
+
+def env_secret_url(name: str) -> str | None:
+    """An http(s) URL that is itself a secret (a webhook with its token in the path): checked
+    like the other settings, and a message about it shows only its scheme and host."""
+    url = env(name)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        shown = f"{parts.scheme}://{parts.hostname}/..." if parts.hostname else "(hidden)"
+        raise ConfigError(
+            f"{name} must be an http(s) URL such as https://api.telegram.org/bot<token>/sendMessage,"
+            f" got {shown}"
+        )
+    return url
+
+
+def existing_file(name: str) -> str | None:
+    """A path to a readable file, or None when unset."""
+    value = env(name)
+    if value is None:
+        return None
+    try:
+        Path(value).read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{name}: cannot read {value} ({error.strerror})") from None
+    return value
 
 
 def writable_dir(name: str, path: Path) -> Path:

@@ -8,10 +8,10 @@ from loaders.common.errors import ActionableError
 from loaders.common.pipeline import make_pipeline
 from loaders.common.settings import RunSettings
 from loaders.mysql.load_report import LoadReport
+from loaders.mysql.raw_schema import check_schema
 from loaders.mysql.settings import MysqlSettings
 from loaders.mysql.source import (
     check_reachable,
-    check_schema,
     create_shop_engine,
     replace_if_first,
     shop_database,

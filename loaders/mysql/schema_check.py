@@ -12,11 +12,15 @@ text) against the warehouse column's actual type.
   Decimal(12,2)): `type_changed`, reported;
 - a type it cannot hold (DECIMAL(12,2) → (14,3), TINYINT → VARCHAR): `lossy_type_change`,
   and that table is not loaded.
+
+Only the columns the loader lands are compared (LANDED_COLUMNS): a column it does not land is
+no drift, in the source or in raw.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +28,22 @@ import sqlalchemy as sa
 
 # the loader lands these as text whatever the source says (zero dates)
 LANDED_AS_TEXT = {"birthday"}
+# Tables about people land only the columns a model uses (docs/personal-data.md): no e-mail,
+# phone or names. A source column outside the list is neither landed nor a drift, and a raw
+# column outside it (landed by an older loader) is dropped on the next load.
+LANDED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "users": ("id", "gender", "birthday", "vk_id", "created_at", "updated_at"),
+}
+
+
+def not_landed(table: str, columns: Iterable[str]) -> list[str]:
+    """The columns of `table` the loader does not land (none for a table not listed)."""
+    keep = LANDED_COLUMNS.get(table)
+    if keep is None:
+        return []
+    return [c for c in columns if c not in keep and not c.startswith("_dlt")]
+
+
 _DECIMAL = re.compile(r"Decimal\((\d+),\s*(\d+)\)")
 
 
@@ -110,10 +130,13 @@ def warehouse_kind(ch_type: str) -> tuple[Kind, bool]:
 
 
 def source_columns(engine: sa.Engine, table: str) -> dict[str, tuple[Kind, bool]]:
-    """column -> (kind, nullable) as the shop declares it now."""
+    """column -> (kind, nullable) of the columns the loader lands, as the shop declares them."""
+    columns = sa.inspect(engine).get_columns(table)
+    skipped = set(not_landed(table, (c["name"] for c in columns)))
     return {
         c["name"]: (source_kind(c["name"], c["type"]), bool(c.get("nullable", True)))
-        for c in sa.inspect(engine).get_columns(table)
+        for c in columns
+        if c["name"] not in skipped
     }
 
 

@@ -36,7 +36,7 @@ from dlt.sources.sql_database.helpers import ConnectorXTableLoader
 from loaders.common.errors import ActionableError
 from loaders.mysql.cursor_guard import CursorGuard
 from loaders.mysql.load_report import LoadReport
-from loaders.mysql.schema_check import Drift, compare, source_columns
+from loaders.mysql.schema_check import LANDED_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -227,10 +227,12 @@ def _table(
     query_adapter: Any = _select_birthday_as_text,
     **kwargs: Any,
 ) -> DltResource:
+    landed = LANDED_COLUMNS.get(name)
     return sql_table(
         credentials=engine,
         table=name,
         chunk_size=chunk_size,
+        included_columns=list(landed) if landed else None,
         **_reader(engine, chunk_size),
         reflection_level="full_with_precision",
         type_adapter_callback=_bigint_integers,
@@ -332,38 +334,6 @@ def shop_database(
         )
     resources.append(report.resource())  # last: it reports what the tables found
     return resources
-
-
-def check_schema(engine: sa.Engine, pipeline: dlt.Pipeline) -> list[Drift]:
-    """Drift of every shop table that has landed before; widens raw columns that must now
-    hold NULLs (in the table and in dlt's staging copy), before any row is written."""
-    if not pipeline.default_schema_name:
-        return []  # nothing landed yet
-    with pipeline.sql_client() as client:
-        rows = client.execute_sql(
-            "SELECT table, name, type FROM system.columns WHERE database = %s"
-            " AND table LIKE 'mysql%%' ORDER BY table, position",
-            client.catalog_name(quote=False) or "raw",
-        )
-        landed: dict[str, dict[str, str]] = {}
-        for table, column, ch_type in rows or []:
-            landed.setdefault(table, {})[column] = ch_type
-        drifts = []
-        for name in ("cities", *INCREMENTAL_TABLES):
-            if f"mysql__{name}" in landed:
-                drifts += compare(name, source_columns(engine, name), landed[f"mysql__{name}"])
-        for drift in drifts:
-            if drift.widen_to_nullable:
-                for table in (f"mysql__{drift.table}", f"mysql_staging__{drift.table}"):
-                    if drift.column in landed.get(table, {}):
-                        client.execute_sql(
-                            f"ALTER TABLE {client.catalog_name()}.`{table}` MODIFY COLUMN"
-                            f" `{drift.column}` Nullable({drift.widen_to_nullable})"
-                        )
-                schema_table = pipeline.default_schema.tables.get(drift.table)
-                if schema_table and drift.column in schema_table["columns"]:
-                    schema_table["columns"][drift.column]["nullable"] = True
-    return drifts
 
 
 def replace_if_first(source: DltSource, saved_state: dict[str, Any]) -> None:

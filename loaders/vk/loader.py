@@ -27,7 +27,7 @@ from loaders.common.http import MalformedResponse, describe_http_error
 from loaders.common.pipeline import make_pipeline
 from loaders.common.settings import RunSettings
 from loaders.vk.api import AUTH_FAILED, QUOTA_REACHED, VkApi, VkApiError
-from loaders.vk.outcomes import COLUMNS, outcome_rows
+from loaders.vk.outcomes import COLUMNS, UNREADABLE, outcome_rows
 from loaders.vk.settings import VkSettings
 from warehouse_client import open_client
 
@@ -130,6 +130,8 @@ class Fetch:
                 self.land()  # what came back before the failure stays
                 raise self.stopped(error, number, ids) from None
             self.pending.extend(rows)
+            for row in (r for r in rows if r["outcome"] == UNREADABLE):
+                log.warning("vk: vk_id %s: profile unreadable: %s", row["vk_id"], row["problem"])
             if number % LAND_EVERY_BATCHES == 0:
                 self.land()
         self.land()

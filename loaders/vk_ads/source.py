@@ -2,7 +2,8 @@
 
 Lists page through the `count`/`offset`/`limit` envelope with whatever page size the server
 grants; statistics are read in calls of at most 200 banner ids and 92 days; money (`spent`)
-lands as Decimal parsed from its string. Statistics re-load a trailing window of days that
+lands as Decimal parsed from its string. Every answer is checked (loaders.vk_ads.answers)
+before anything lands. Statistics re-load a trailing window of days that
 replaces the warehouse's rows of those days (loaders.common.ads_window). Tokens:
 loaders.vk_ads.token.
 """
@@ -10,7 +11,6 @@ loaders.vk_ads.token.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import dlt
@@ -22,6 +22,8 @@ from requests import Response
 
 from loaders.common.ads_window import DATE, MONEY, STATE_KEY, Window, merge_on_window
 from loaders.common.http import raise_for_status, rest_client
+from loaders.common.validation import AnswerCheck
+from loaders.vk_ads.answers import STATS_CALL, check_list_page, stats_rows
 from loaders.vk_ads.settings import VkAdsSettings
 from loaders.vk_ads.token import TokenFile, VkAdsTokens
 
@@ -57,6 +59,7 @@ def _advice(response: Response) -> str | None:
 
 
 HOOKS: Hooks = {"response": [raise_for_status("vk_ads", _advice)]}
+LIST_HOOKS: Hooks = {"response": [raise_for_status("vk_ads", _advice), check_list_page]}
 
 
 def make_client(settings: VkAdsSettings) -> tuple[RESTClient, VkAdsTokens]:
@@ -71,12 +74,15 @@ def _pages(client: RESTClient, path: str, fields: str) -> Iterator[list[dict[str
     params = {"fields": fields, "_status__in": STATUSES}
     paginator = GrantedLimitPaginator(limit=PAGE_LIMIT, total_path="count")
     for page in client.paginate(
-        path, params=params, paginator=paginator, hooks=dict(HOOKS), data_selector="items"
+        path, params=params, paginator=paginator, hooks=dict(LIST_HOOKS), data_selector="items"
     ):
         yield list(page)
 
 
-def _stats(client: RESTClient, ids: list[int], window: Window) -> Iterator[dict[str, Any]]:
+def _stats(client: RESTClient, ids: list[int], window: Window) -> list[dict[str, Any]]:
+    """Every row of the window, checked before any is returned: a bad answer writes nothing."""
+    check = AnswerCheck("vk_ads", STATS_CALL, window)
+    rows: list[dict[str, Any]] = []
     for start in range(0, len(ids), STATS_MAX_IDS):
         chunk = ids[start : start + STATS_MAX_IDS]
         for days in window.chunks(STATS_MAX_DAYS):
@@ -86,20 +92,9 @@ def _stats(client: RESTClient, ids: list[int], window: Window) -> Iterator[dict[
                 "date_to": str(days.date_to),
                 "metrics": "base",
             }
-            answer = client.get(
-                "/api/v2/statistics/banners/day.json", params=params, hooks=dict(HOOKS)
-            )
-            for item in answer.json().get("items", []):
-                for row in item.get("rows", []):
-                    base = row.get("base") or {}
-                    yield {
-                        "banner_id": int(item["id"]),
-                        "date": row["date"],
-                        "shows": int(base.get("shows") or 0),
-                        "clicks": int(base.get("clicks") or 0),
-                        "spent": Decimal(str(base.get("spent") or "0")),
-                        "goals": int(base.get("goals") or 0),
-                    }
+            answer = client.get(STATS_CALL, params=params, hooks=dict(HOOKS))
+            rows += stats_rows(answer.json(), chunk, days, check)
+    return rows
 
 
 @dlt.source(name="vk_ads", max_table_nesting=2)
@@ -142,7 +137,7 @@ def vk_ads_source(client: RESTClient, window: Window) -> Any:
         # an empty window still runs the merge, so rows that vanished are deleted
         yield dlt.mark.materialize_table_schema()
         ids = sorted({int(banner["id"]) for page in banner_pages() for banner in page})
-        yield from _stats(client, ids, window)
+        yield _stats(client, ids, window)
         dlt.current.source_state()[STATE_KEY] = str(window.date_to)
 
     return ad_plans, ad_groups, banners, banner_stats

@@ -23,6 +23,7 @@ from requests.auth import AuthBase
 
 from loaders.common.errors import ActionableError
 from loaders.common.http import ApiError, raise_for_status
+from warehouse_client.secrets import register
 
 log = logging.getLogger("loaders.vk_ads")
 
@@ -40,6 +41,12 @@ class TokenPair:
     access_token: str
     refresh_token: str | None
     expires_at: float
+
+    def __post_init__(self) -> None:
+        register([self.access_token, self.refresh_token])  # masked in every line from now on
+
+    def __repr__(self) -> str:
+        return f"TokenPair(expires_at={self.expires_at})"
 
     @classmethod
     def from_answer(cls, answer: dict[str, Any], old_refresh: str | None = None) -> TokenPair:

@@ -2,7 +2,7 @@
 
 The AD_PERFORMANCE_REPORT comes as TSV: the identical request is re-sent after each 201/202
 answer's `retryIn`; a full offline queue (400) and 5xx are retried by dlt's session with
-backoff. The TSV is parsed by header names (title and summary rows tolerated, `--` empty).
+backoff. The TSV is read and checked by loaders.yandex_direct.report before anything lands.
 Campaigns and ads page with `LimitedBy`. Statistics re-load a trailing window of days that
 replaces the warehouse's rows of those days (loaders.common.ads_window).
 """
@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any, cast
 
 import dlt
 from dlt.sources import DltSource
 from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from dlt.sources.helpers.rest_client.typing import Hooks
 from requests import Request, Response
@@ -32,13 +32,11 @@ from loaders.common.http import (
     request_path,
     rest_client,
 )
+from loaders.yandex_direct.report import REPORT_FIELDS, parse_report
 from loaders.yandex_direct.settings import DirectSettings
 
 log = logging.getLogger("loaders.yandex_direct")
 
-REPORT_FIELDS = [
-    "Date", "CampaignId", "CampaignName", "AdGroupId", "AdId", "Impressions", "Clicks", "Cost",
-]  # fmt: skip
 QUEUE_FULL = 9000  # error_code of "offline report queue is full"
 ADS_MAX_CAMPAIGNS = 10  # CampaignIds per ads.get call
 PAGE_LIMIT = 10000
@@ -80,10 +78,12 @@ def _advice(response: Response) -> str | None:
 
 
 def make_client(settings: DirectSettings) -> RESTClient:
-    headers = {"Authorization": f"Bearer {settings.token}", "Accept-Language": "ru"}
+    headers = {"Accept-Language": "ru"}
     if settings.client_login:
         headers["Client-Login"] = settings.client_login
-    return rest_client(settings.api_url, headers=headers)
+    # an auth object, not a header: dlt logs a request's headers at debug level
+    auth = BearerTokenAuth(token=settings.token or "")
+    return rest_client(settings.api_url, auth=auth, headers=headers)
 
 
 # a full offline report queue (400, 9000) is retried by dlt like a 5xx
@@ -136,7 +136,8 @@ REPORT_HEADERS = {
     "processingMode": "auto",
     "returnMoneyInMicros": "false",
     "skipReportHeader": "true",
-    "skipReportSummary": "true",
+    # the summary row's row count tells a cut-off or empty body from an empty report
+    "skipReportSummary": "false",
 }
 
 
@@ -162,38 +163,6 @@ def fetch_report(client: RESTClient, window: Window, timeout: float) -> str:
         state = "queued" if response.status_code == 201 else "building"
         log.info("yandex_direct: report %s; asking again in %s s", state, wait)
         time.sleep(wait)
-
-
-def _value(text: str) -> str | None:
-    return None if text in ("--", "") else text
-
-
-def parse_report(tsv: str) -> Iterator[dict[str, Any]]:
-    """Rows by header name. A title row (before the header) and a summary row ("Total rows")
-    are skipped even when the request asked the server to leave them out."""
-    header: list[str] | None = None
-    for line in tsv.splitlines():
-        cells = line.rstrip("\r").split("\t")
-        if header is None:
-            if {"Date", "AdId", "Cost"} <= set(cells):
-                header = cells
-            continue
-        if len(cells) != len(header) or cells[0].startswith("Total rows"):
-            continue
-        row = dict(zip(header, map(_value, cells), strict=True))
-        cost = row.get("Cost")
-        yield {
-            "date": row["Date"],
-            "campaign_id": int(row["CampaignId"] or 0),
-            "campaign_name": row.get("CampaignName"),
-            "ad_group_id": int(row["AdGroupId"] or 0),
-            "ad_id": int(row["AdId"] or 0),
-            "impressions": int(row.get("Impressions") or 0),
-            "clicks": int(row.get("Clicks") or 0),
-            "cost": Decimal(cost) if cost is not None else Decimal(0),
-        }
-    if header is None and tsv.strip():
-        raise ActionableError("yandex_direct: the report has no header row with Date, AdId, Cost")
 
 
 @dlt.source(name="yandex_direct", max_table_nesting=2)
@@ -241,7 +210,8 @@ def direct_source(client: RESTClient, window: Window, report_timeout: float = 18
     def ad_performance() -> Iterator[Any]:
         # an empty window still runs the merge, so rows that vanished are deleted
         yield dlt.mark.materialize_table_schema()
-        yield list(parse_report(fetch_report(client, window, report_timeout)))
+        # every row checked before any is yielded: a bad report writes nothing
+        yield parse_report(fetch_report(client, window, report_timeout), window)
         dlt.current.source_state()[STATE_KEY] = str(window.date_to)
 
     return campaigns, ads, ad_performance

@@ -18,6 +18,8 @@ KEYS = (
     "load.workers",
     "extract.next_item_mode",
     "normalize.parquet_normalizer.add_dlt_load_id",
+    "load.delete_completed_jobs",
+    "load.truncate_staging_dataset",
 )
 
 READ = (
@@ -45,6 +47,8 @@ def test_config_toml_is_read_from_the_repo_root() -> None:
         "load.workers": 2,
         "extract.next_item_mode": "fifo",
         "normalize.parquet_normalizer.add_dlt_load_id": True,
+        "load.delete_completed_jobs": True,
+        "load.truncate_staging_dataset": True,
     }
 
 

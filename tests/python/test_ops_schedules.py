@@ -7,10 +7,13 @@ for the keys that matter; the workflow with a YAML parser.
 from __future__ import annotations
 
 import configparser
+import json
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -71,6 +74,17 @@ def test_health_service_serves_make_health_and_comes_back() -> None:
     assert service["Install"]["WantedBy"] == "multi-user.target"  # up with the machine
 
 
+def test_every_unit_and_cron_line_writes_private_files() -> None:
+    for name in (
+        "shop-analytics-nightly.service",
+        "shop-analytics-status.service",
+        "shop-analytics-health.service",
+    ):
+        assert unit(name)["Service"]["UMask"] == "0077", name
+    jobs = [ln for ln in (SCHEDULES / "crontab").read_text().splitlines() if "make" in ln]
+    assert len(jobs) == 2 and all("&& umask 077 && make" in ln for ln in jobs)
+
+
 def test_crontab_runs_the_nightly_at_0330_moscow() -> None:
     lines = [ln for ln in (SCHEDULES / "crontab").read_text().splitlines() if ln.strip()]
     assert "CRON_TZ=Europe/Moscow" in lines
@@ -78,14 +92,69 @@ def test_crontab_runs_the_nightly_at_0330_moscow() -> None:
     assert re.match(r"^30 3 \* \* \* cd \S+ && .*make --no-print-directory nightly >> ", nightly)
 
 
+def workflow() -> dict[Any, Any]:
+    parsed: dict[str, Any] = yaml.safe_load(
+        (REPO / ".github" / "workflows" / "nightly.yml").read_text()
+    )
+    return parsed
+
+
+def steps() -> list[dict[str, Any]]:
+    (job,) = workflow()["jobs"].values()
+    return list(job["steps"])
+
+
+def uses_secrets(step: dict[str, Any]) -> bool:
+    return "secrets." in json.dumps(step)
+
+
 def test_ci_workflow_runs_the_nightly_on_a_schedule() -> None:
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "nightly.yml").read_text())
-    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    triggers = workflow()[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["schedule"] == [{"cron": "30 0 * * *"}]  # 03:30 in Moscow (UTC+3)
-    assert workflow["concurrency"]["cancel-in-progress"] is False
-    (job,) = workflow["jobs"].values()
-    runs = [step.get("run") for step in job["steps"]]
-    assert "make nightly" in runs and runs.index("make setup") < runs.index("make nightly")
-    for name, value in job["env"].items():  # settings come from secrets, never from the file
-        if re.search(r"URL|TOKEN|SECRET|PASSWORD", name):
-            assert value.startswith("${{ secrets."), name
+    assert workflow()["concurrency"]["cancel-in-progress"] is False
+    runs = [step.get("run", "") for step in steps()]
+    (install,) = [i for i, run in enumerate(runs) if "requirements/nightly.lock" in run]
+    (job,) = [i for i, run in enumerate(runs) if "-m ops.nightly" in run]
+    assert install < job
+
+
+def test_ci_secrets_reach_only_the_steps_that_need_them() -> None:
+    (job,) = workflow()["jobs"].values()
+    assert "secrets." not in json.dumps(job.get("env", {}))  # nothing job-wide
+    with_secrets = [step["name"] for step in steps() if uses_secrets(step)]
+    assert with_secrets == ["Nightly job", "Free the VK Ads token of this run"]
+    for step in steps():
+        for name, value in (step.get("env") or {}).items():  # settings come from secrets only
+            if re.search(r"URL|TOKEN$|SECRET|PASSWORD", name):
+                assert value.startswith("${{ secrets."), name
+    checkout = next(step for step in steps() if step.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+
+
+def test_ci_installs_hashed_pins_without_the_dev_extras() -> None:
+    (install,) = [s["run"] for s in steps() if "requirements/nightly.lock" in s.get("run", "")]
+    assert "--require-hashes" in install and "[dev]" not in install
+    assert "make" not in json.dumps(steps())  # `make setup` installs ranges and the dev extras
+    lock = (REPO / "requirements" / "nightly.lock").read_text()
+    pins = re.findall(r"^([a-z0-9._-]+)==\S+ \\$", lock, re.MULTILINE | re.IGNORECASE)
+    assert len(pins) > 50 and lock.count("--hash=sha256:") >= len(pins)
+    pinned = {re.sub(r"[-_.]+", "-", name).lower() for name in pins}
+    # every dependency of the two packages is pinned: the lock was refreshed with them
+    for pyproject in (REPO / "pyproject.toml", REPO / "dbt_adapter" / "pyproject.toml"):
+        for requirement in tomllib.loads(pyproject.read_text())["project"]["dependencies"]:
+            name = re.match(r"[A-Za-z0-9._-]+", requirement)
+            assert name and re.sub(r"[-_.]+", "-", name.group()).lower() in pinned, requirement
+    assert not {"pytest", "mypy", "ruff", "sqlfluff", "pre-commit"} & pinned
+
+
+def test_ci_frees_the_vk_ads_token_after_every_run() -> None:
+    names = [step.get("name") for step in steps()]
+    revoke = steps()[names.index("Free the VK Ads token of this run")]
+    assert names.index("Nightly job") < names.index("Free the VK Ads token of this run")
+    assert revoke["if"] == "always()" and "loaders.vk_ads.revoke" in revoke["run"]
+    nightly = steps()[names.index("Nightly job")]
+    # the token file lives and dies with the runner: never in the cache or an artifact
+    assert nightly["env"]["VK_ADS_TOKEN_FILE"] == revoke["env"]["VK_ADS_TOKEN_FILE"]
+    assert nightly["env"]["VK_ADS_TOKEN_FILE"].startswith("${{ runner.temp }}")
+    kept = json.dumps([s.get("with", {}) for s in steps() if "cache" in s.get("uses", "")])
+    assert "vk_ads" not in kept and ".secrets" not in kept

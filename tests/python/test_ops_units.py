@@ -16,9 +16,10 @@ import pytest
 
 from devtools.harness.paths import REPO
 from loaders.common.run_lock import run_lock
-from ops.alerts import AlertState, Problem, night_of, scrub
+from ops.alerts import AlertState, Problem, night_of
 from ops.dbt_results import read_freshness, read_run_results
 from ops.report import Reporter
+from warehouse_client.secrets import redact, register_environment
 
 LOAD = Problem("load:mysql", "load", "source mysql: cannot connect")
 WARN = Problem("warn:test:orders_user", "build", "test orders_user warned", "warning")
@@ -52,9 +53,10 @@ def test_a_night_is_a_moscow_calendar_day() -> None:
     assert night_of(datetime(2026, 11, 23, 20, 59, tzinfo=UTC), "Europe/Moscow") == "2026-11-23"
 
 
-def test_scrub_removes_passwords_and_secret_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_redact_removes_passwords_and_secret_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VK_TOKEN", "vk1.a.Sup3rSecretToken")
-    text = scrub(
+    register_environment()
+    text = redact(
         "https://etl:Pw0rd@ch:8443/ failed; token vk1.a.Sup3rSecretToken; password=hunter22"
     )
     assert "Pw0rd" not in text and "Sup3rSecretToken" not in text and "hunter22" not in text

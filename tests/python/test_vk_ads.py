@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,9 @@ from devtools.harness.warehouse import Warehouse, assert_ok
 from devtools.sandbox.server import SandboxServer
 from devtools.sandbox.vk_ads_api import VkAdsApi
 from devtools.sandbox.yandex_direct_api import DirectApi
+from loaders.common.ads_window import WindowSettings
+from loaders.vk_ads.revoke import revoke
+from loaders.vk_ads.settings import VkAdsSettings
 from tests.python.ads_support import (
     VK_SECRET,
     ads_env,
@@ -201,3 +205,39 @@ def test_a_window_without_any_rows_still_replaces_its_days(tmp_path: Path) -> No
         assert_ok(w.load(**env))
     old_days = window(10)[:3]  # the 7-day reload window covers the last 7 of the 10
     assert landed(w) == expected("vk_ads", old_days)
+
+
+def test_the_night_after_the_token_limit_works_when_each_night_frees_its_token(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """CI keeps no token file between runs: each night mints one, and VK Ads refuses a token
+    beyond its limit of live ones (5; the sandbox's limit is 1 here, to keep it short: the
+    same rule). The workflow frees the client's tokens after every run
+    (`python -m loaders.vk_ads.revoke`), so the night after the limit works too; without
+    that step it is refused."""
+    sandbox.clear()
+    sandbox.set_faults("vk_ads", live_token_limit=1)
+    w = warehouse(tmp_path)
+
+    def settings(runner: str) -> VkAdsSettings:
+        token_file = tmp_path / runner / "vk_ads_token.json"  # a fresh runner: no stored token
+        api = sandbox.url("vk_ads")
+        return VkAdsSettings(api, "demo-client", VK_SECRET, None, token_file, WindowSettings())
+
+    def night(runner: str) -> tuple[subprocess.CompletedProcess[str], VkAdsSettings]:
+        env = ads_env(sandbox, tmp_path, SOURCES="vk_ads", ADS_INITIAL_DAYS="1")
+        env["VK_ADS_TOKEN_FILE"] = str(settings(runner).token_file)
+        return w.load(**env), settings(runner)
+
+    revoke(settings("runner-0"))  # tokens other tests of this session left live
+    for number in (1, 2):
+        done, used = night(f"runner-{number}")
+        assert_ok(done)
+        assert revoke(used) and not used.token_file.exists()
+    assert len(calls(sandbox, "vk_ads", "/api/v2/oauth2/token/delete.json")) == 3
+    # without the revoke the limit holds: the next night mints the one live token, the one
+    # after it is refused
+    assert_ok(night("kept-1")[0])
+    refused, _ = night("kept-2")
+    assert refused.returncode == 1
+    assert "403" in refused.stderr and "5 live tokens" in refused.stderr

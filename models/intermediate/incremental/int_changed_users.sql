@@ -9,9 +9,7 @@
 
 {%- set published_users = load_relation(source('published_marts', 'dim_users')) %}
 {%- set user_segments = user_segment_dimensions() %}
-{%- set profile_columns = [
-    'vk_id', 'created_at', 'sex', 'birth_date', 'age', 'age_group', 'city', 'profession',
-    'has_vk_profile'] %}
+{%- set profile_columns = ['sex', 'age', 'age_group', 'city', 'profession', 'has_vk_profile'] %}
 {#- what is compared, tonight's row with the published one: the user's segments, and the text of
     every profile column (the two sides' types differ slightly) #}
 {%- set compared_columns = ['user_id'] + (user_segments | map(attribute='column') | list)

@@ -14,11 +14,8 @@ renamed as (
         accurateCast(id, 'UInt32') as user_id,
         accurateCast(vk_id, 'Nullable(UInt64)') as vk_id,
 
-        -- strings
-        {{ clean_text('email') }} as email,
-        {{ clean_text('phone') }} as phone,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
+        -- strings (no contact data or names: the loader does not land them,
+        -- docs/personal-data.md)
         {{ clean_category('gender') }} as gender,
         -- raw text ('1990-05-01', '0000-00-00' or NULL): parsed in int_users_profiled,
         -- because the rule depends on as_of_date

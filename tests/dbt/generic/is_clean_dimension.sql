@@ -1,7 +1,8 @@
 {#
     Text dimensions of the marts (docs/marts.md, conventions): not NULL, not empty,
-    lowercase (UTF-8) and trimmed; missing values are the literal 'unknown'. Fails for every
-    row that breaks this.
+    lowercase (UTF-8) and trimmed of Unicode white space and control characters (the same
+    pattern as the macro trim_text); missing values are the literal 'unknown'. Fails for
+    every row that breaks this.
 #}
 {% test is_clean_dimension(model, column_name) %}
     select {{ column_name }}
@@ -10,5 +11,5 @@
         {{ column_name }} is null
         or {{ column_name }} = ''
         or {{ column_name }} != lowerUTF8({{ column_name }})
-        or {{ column_name }} != replaceRegexpAll({{ column_name }}, '^[[:space:]]+|[[:space:]]+$', '')
+        or match({{ column_name }}, {{ untrimmed_ends_pattern() }})
 {% endtest %}
