@@ -12,6 +12,7 @@ import signal
 import sys
 from typing import Any
 
+from loaders.common.output import protect_output
 from ops.health.server import ROUTES, HealthServer
 from ops.settings import settings_or_exit
 from warehouse_client import redact_url
@@ -24,6 +25,7 @@ def _port(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    protect_output()
     parser = argparse.ArgumentParser(prog="python -m ops.health", description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HEALTH_HOST") or "127.0.0.1")
     parser.add_argument("--port", type=_port, default=os.environ.get("HEALTH_PORT") or "8080")

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ops.alerts import scrub
 from ops.health.snapshot import read_snapshot
 from ops.settings import OpsSettings
 from ops.status import evaluate, read_history
 from warehouse_client import chdb_path
+from warehouse_client.secrets import redact
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def _duration_seconds(run: dict[str, Any] | None) -> float | None:
 def healthz(reading: Reading) -> dict[str, Any]:
     if reading.ok:
         return {"status": "ok"}
-    return {"status": "error", "problems": [scrub(p) for p in reading.report["problems"]]}
+    return {"status": "error", "problems": [redact(p) for p in reading.report["problems"]]}
 
 
 def detailed(reading: Reading) -> dict[str, Any]:
@@ -62,11 +62,11 @@ def detailed(reading: Reading) -> dict[str, Any]:
         "last_run": run
         and {
             **run,
-            "error": scrub(run["error"] or ""),
+            "error": redact(run["error"] or ""),
             "duration_seconds": _duration_seconds(run),
         },
         "sources": [
-            {**source, "last_error": scrub(source["last_error"] or "")}
+            {**source, "last_error": redact(source["last_error"] or "")}
             for source in reading.report["sources"]
         ],
     }

@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ops.alerts import scrub
+from loaders.common.output import protect_output
 from ops.settings import OpsSettings, settings_or_exit
 from ops.state import state_dir_for
+from warehouse_client.secrets import redact
 
 SNAPSHOT_FILE = "status_snapshot.json"
 _DATETIME = "$datetime"  # JSON has no datetime: {"$datetime": "<iso>"} stands for one
@@ -35,7 +36,7 @@ def snapshot_path(settings: OpsSettings) -> Path:
 def one_line(error: BaseException) -> str:
     """The error's first line, without secrets."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return scrub(lines[0][:400]) if lines else type(error).__name__
+    return redact(lines[0][:400]) if lines else type(error).__name__
 
 
 def _encode(value: Any) -> Any:
@@ -83,6 +84,7 @@ def read_snapshot(settings: OpsSettings) -> tuple[dict[str, Any] | None, str]:
 def main() -> int:
     from ops.status import read_history  # the one reading of the history, make status's
 
+    protect_output()
     settings = settings_or_exit()
     now = datetime.now(UTC)
     try:
