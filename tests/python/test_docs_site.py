@@ -19,19 +19,21 @@ from typing import Any
 
 import pytest
 
-from devtools.harness.paths import DBT, REPO
+from devtools.harness.paths import REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MARTS = {"fct_orders", "fct_order_items", "dim_users", "mart_dimension_metrics"}
+PUBLISHED = "marts"  # the database DataLens reads (docs/datalens.md)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generated site; no catalog, so no built warehouse is needed."""
+    """The site `make docs` generates, as one static file; no catalog, so no built warehouse
+    is needed."""
     root = tmp_path_factory.mktemp("docs")
-    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO), "WAREHOUSE_URL": f"chdb:{root / 'wh'}"}
-    command = [DBT, "docs", "generate", "--static", "--empty-catalog"]
-    command += ["--target-path", str(root / "target"), "--log-path", str(root / "logs")]
+    env = {**os.environ, "WAREHOUSE_URL": f"chdb:{root / 'wh'}"}
+    flags = f"--static --empty-catalog --target-path {root / 'target'} --log-path {root / 'logs'}"
+    command = ["make", "--no-print-directory", "docs-site", f"DOCS_ARGS={flags}"]
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return root / "target"
@@ -80,6 +82,9 @@ def test_every_mart_page_shows_its_columns_and_their_descriptions(
     assert {node["name"] for node in marts} >= MARTS
     for node in marts:
         text = shown_text(site, f"model/{node['unique_id']}", tmp_path / "profile")
+        # the relation DataLens reads, not the write-audit-publish scratch database
+        assert f"Relation {PUBLISHED}.{node['name']} " in text, node["name"]
+        assert f"marts_build.{node['name']}" not in text, node["name"]
         assert plain(node["description"])[:200] in text, node["name"]
         assert node["columns"], node["name"]
         for column in node["columns"].values():
