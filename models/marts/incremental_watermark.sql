@@ -9,6 +9,12 @@
 -- depends_on: {{ ref('mart_dimension_top_products') }}
 -- depends_on: {{ ref('mart_ad_daily') }}
 -- depends_on: {{ ref('mart_romi_city_daily') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    order_by=['built_at']
+) }}
+
 select
     cast(loaded_through as Nullable(Decimal(18, 6))) as loaded_through,
     cast(now() as DateTime('UTC')) as built_at

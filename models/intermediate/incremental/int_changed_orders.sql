@@ -7,7 +7,6 @@
 -- A night that fails before the watermark advances leaves its rows to the next
 -- (carried_changes). Empty on a full refresh and on a first build.
 -- depends_on: {{ ref('stg_mysql__cities') }}
-{{ config(materialized='table') }}
 
 {%- set built_orders = built_mart_relation('fct_orders') %}
 

@@ -6,7 +6,6 @@
 -- dimension = a user segment of the var segment_dimensions: that segment's value differs from
 -- the built dim_users, so all of the user's orders move in that dimension in every period.
 -- A failed night's rows are carried over (carried_changes). Empty on a full refresh and on a first build.
-{{ config(materialized='table') }}
 
 {%- set built_users = built_mart_relation('dim_users') %}
 {%- set user_segments = segment_dimensions() | selectattr('model', 'equalto', 'dim_users') | list %}

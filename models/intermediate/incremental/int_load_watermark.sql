@@ -3,7 +3,6 @@
 -- previous_loaded_through (what the marts were built from; NULL on a first build) and up to
 -- loaded_through (the newest load in raw now) are the night's changes. Built before any mart
 -- reads raw, so a load that lands while dbt runs is left whole to the next night.
-{{ config(materialized='table') }}
 
 with
 

@@ -4,7 +4,6 @@
 -- is let see, so an order of the user from before rebuilt_from must stay out, and raw may
 -- hold more than one version of an id (the staging dedup is there for that).
 -- Empty on a full refresh and on a first build (int_changed_orders is).
-{{ config(materialized='table') }}
 
 with
 

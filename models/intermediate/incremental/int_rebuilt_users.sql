@@ -5,7 +5,6 @@
 -- user's counted orders before it keep their rows and numbers, and `earlier_orders` counts
 -- them (in the built fct_orders), so the rebuilt ones are numbered on from there.
 -- Empty on a full refresh and on a first build (int_changed_orders is).
-{{ config(materialized='table') }}
 
 {%- set built_orders = built_mart_relation('fct_orders') %}
 

@@ -8,7 +8,6 @@
 -- No carry-over is needed after a failed night: the comparison is with the published mart.
 -- Empty on a full refresh and on a first build.
 -- depends_on: {{ ref('int_ad_daily_unioned') }}
-{{ config(materialized='table') }}
 
 {%- set built_ads = built_mart_relation('mart_ad_daily') %}
 

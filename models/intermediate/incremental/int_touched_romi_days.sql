@@ -1,7 +1,6 @@
 -- The dates of mart_romi_city_daily this night recomputes, every city of each: the days of
 -- int_touched_ad_days (spend), and the old and new order date of every changed order
 -- (int_changed_orders: status, lines, re-dating, a renamed delivery city).
-{{ config(materialized='table') }}
 
 with
 

@@ -8,7 +8,6 @@
 --   * an order of a user whose user segment changed falls in it (that dimension only);
 --   * it is the period right after a touched one (its prev_* columns read that one).
 -- Built after fct_orders, so "later orders" are read in their new state.
-{{ config(materialized='table') }}
 
 {%- set dimensions = ['all'] + (segment_dimensions() | map(attribute='dimension') | list) %}
 

@@ -1,9 +1,22 @@
 -- sqlfluff:indentation:template_blocks_indent:False
 -- Spend, orders and ROMI per Moscow date and known city: spend of the ads whose utm_city is
 -- the city; orders delivered to the city; orders attributed to it by their own utm_city.
--- Incremental: only the dates of int_touched_romi_days are recomputed, every city of each
--- (the pre-hook deletes them first).
+-- Incremental by date: a night recomputes every city of the dates int_touched_romi_days names
+-- (touched ad days, old and new dates of changed orders), scattered over any age (an old order
+-- refunded), so delete_insert by key, not insert_overwrite of months or a microbatch window.
+-- Whole dates, not (date, city): a changed order or ad may move between cities, and a day has
+-- few rows. The pre-hook deletes the touched dates first (a date left without spend or orders
+-- comes back with no row).
 -- depends_on: {{ ref('int_touched_romi_days') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='date',
+    pre_hook="{{ delete_changed_rows('date', 'int_touched_romi_days') }}",
+    order_by=['city', 'date'],
+    partition_by='toYYYYMM(date)'
+) }}
+
 with
 
 ads as (

@@ -1,6 +1,15 @@
 -- sqlfluff:indentation:template_blocks_indent:False
--- Incremental: the rows of changed users (int_changed_users) are rebuilt.
+-- Incremental by user: the rows of changed users (int_changed_users: a few per night, any
+-- sort key) are replaced with delete_insert on user_id; a user never disappears. Not
+-- partitioned (a small dimension table).
 -- depends_on: {{ ref('int_changed_users') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='user_id',
+    order_by=['city', 'sex', 'age_group', 'user_id']
+) }}
+
 with
 
 users as (

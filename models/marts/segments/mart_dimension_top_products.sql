@@ -7,9 +7,21 @@
 -- tests on this mart would catch a collision); each line is summed per day and segment first,
 -- and weeks and months are rolled up from those daily sums (a line has one day, so revenue,
 -- units and order counts add up).
--- Incremental: only the (grain, period, dimension) rows of int_touched_segment_periods are
--- recomputed, from the orders of the months they cover.
+-- Incremental by (period_grain, period_start, dimension): a night recomputes the rows its
+-- changes touch (int_touched_segment_periods), days to months apart and often in one dimension
+-- only, so delete_insert by key: insert_overwrite would redo whole years. The pre-hook deletes
+-- the touched rows first (a period can be left without orders). They are recomputed from the
+-- orders of the months they cover.
 -- depends_on: {{ ref('int_touched_segment_periods') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='period_grain, period_start, dimension',
+    pre_hook="{{ delete_changed_rows('period_grain, period_start, dimension', 'int_touched_segment_periods') }}",
+    order_by=['period_grain', 'dimension', 'period_start', 'dimension_value', 'rank'],
+    partition_by='toYear(period_start)'
+) }}
+
 with
 
 {%- if is_incremental() %}

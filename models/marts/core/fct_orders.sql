@@ -1,10 +1,21 @@
 -- sqlfluff:indentation:template_blocks_indent:False
--- Incremental: a user with a changed order (int_rebuilt_users) has the counted orders from
--- its rebuilt_from on rebuilt, since their user_order_seq may move; the orders before it keep
--- their rows, and the rebuilt ones are numbered on from them (earlier_orders). The pre-hook
--- deletes the rows being rebuilt first (an order refunded since comes back with none).
+-- Incremental by user: a user with a changed order (int_rebuilt_users) has the counted orders
+-- from its rebuilt_from on rebuilt, since their user_order_seq may move; the orders before it
+-- keep their rows, and the rebuilt ones are numbered on from them (earlier_orders). Those
+-- orders are scattered over many months, so delete_insert by key rather than insert_overwrite
+-- of month partitions. The pre-hook deletes the rows being rebuilt first (an order refunded
+-- since comes back with none).
 -- depends_on: {{ ref('int_changed_orders') }}, {{ ref('int_rebuilt_users') }}
 -- depends_on: {{ ref('int_rebuilt_order_ids') }}, {{ ref('int_rebuilt_line_ids') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='order_id',
+    pre_hook="{{ delete_rebuilt_orders() }}",
+    order_by=['delivery_city', 'order_date', 'order_id'],
+    partition_by='toYYYYMM(order_date)'
+) }}
+
 with
 
 enriched as (

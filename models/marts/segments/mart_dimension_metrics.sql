@@ -4,9 +4,21 @@
 -- periods (day, ISO week, month) and to its segments, then grouped once. The previous period
 -- comes from a window whose frame is the row of the same grain/segment with period number
 -- n - 1 (RANGE 1 PRECEDING), so a period without orders in between gives 0, not the row before.
--- Incremental: only the (grain, period, dimension) rows of int_touched_segment_periods are
--- recomputed, from the orders of the months they and their previous periods cover.
+-- Incremental by (period_grain, period_start, dimension): a night recomputes the rows its
+-- changes touch (int_touched_segment_periods), days to months apart and often in one dimension
+-- only, so delete_insert by key: insert_overwrite would redo whole years. The pre-hook deletes
+-- the touched rows first (a period can be left without orders). They are recomputed from the
+-- orders of the months they and their previous periods cover.
 -- depends_on: {{ ref('int_touched_segment_periods') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='period_grain, period_start, dimension',
+    pre_hook="{{ delete_changed_rows('period_grain, period_start, dimension', 'int_touched_segment_periods') }}",
+    order_by=['period_grain', 'dimension', 'period_start', 'dimension_value'],
+    partition_by='toYear(period_start)'
+) }}
+
 with
 
 {%- if is_incremental() %}

@@ -1,8 +1,18 @@
 -- sqlfluff:indentation:template_blocks_indent:False
--- Incremental: the lines of changed orders (int_changed_orders) are rebuilt; the pre-hook
--- deletes those orders' rows first.
+-- Incremental by order: the lines of changed orders (int_changed_orders), wherever their
+-- month, are rebuilt, so delete_insert by key; the pre-hook deletes those orders' lines first
+-- (a refunded order's lines come back with none).
 -- depends_on: {{ ref('int_changed_orders') }}
 -- depends_on: {{ ref('int_rebuilt_order_ids') }}, {{ ref('int_rebuilt_line_ids') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete_insert',
+    unique_key='order_id',
+    pre_hook="{{ delete_changed_rows('order_id', 'int_changed_orders') }}",
+    order_by=['category', 'product_id', 'order_date', 'order_id'],
+    partition_by='toYYYYMM(order_date)'
+) }}
+
 with
 
 order_lines as (
