@@ -123,10 +123,10 @@ dev: setup  ## the demo shop at DEV_SCALE (0.002) loaded and built into dev/ware
 	@echo "  .venv/bin/dbt build -s fct_orders+"
 
 # The site names each mart by the relation DataLens reads, marts.<mart>, not by the database
-# it is built and tested in (macros/dbt_overrides/generate_schema_name.sql). A var given on the
-# command line makes dbt parse again, so no later run reuses that parse. DOCS_ARGS: more flags.
+# it is built and tested in (macros/dbt_overrides/generate_schema_name.sql). DOCS_ARGS: more
+# flags for dbt docs generate.
 docs-site: setup
-	$(BIN)/dbt docs generate --vars '{marts_build_database: marts}' $(DOCS_ARGS)
+	$(BIN)/dbt docs generate --vars '{docs_published_relations: true}' $(DOCS_ARGS)
 
 docs: docs-site  ## dbt docs generate, then serve the docs site on http://127.0.0.1:DOCS_PORT (8080)
 	@echo "docs site: http://127.0.0.1:$(DOCS_PORT)  (Ctrl-C stops it)"

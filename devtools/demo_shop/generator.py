@@ -254,14 +254,6 @@ class DemoShop:
         yield from self.orders_and_lines()
 
 
-def generate_shop(scale: float = DEMO_SCALE, seed: int = 42) -> dict[str, list[Row]]:
-    """The whole shop in memory (small scales only): table -> rows."""
-    data: dict[str, list[Row]] = {name: [] for name in schema.TABLES}
-    for table, row in DemoShop(scale, seed).rows():
-        data[table].append(row)
-    return data
-
-
 def write_shop(
     url: str, scale: float = DEMO_SCALE, seed: int = 42, end_date: datetime = END_DATE
 ) -> dict[str, int]:
@@ -375,29 +367,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--url", default=os.environ.get("SHOP_DB_URL"), help="SQLAlchemy URL")
     parser.add_argument("--scale", type=float, default=DEMO_SCALE, help="1.0 = 1M orders")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument(
-        "--last-day",
-        default=END_DATE.date().isoformat(),
-        help="YYYY-MM-DD: the orders end that day at 23:59 (default, fixed); today: they end "
-        "yesterday and today's changes are stamped now, Moscow time (make demo; dates.py)",
-    )
+    parser.add_argument("--last-day", default=str(END_DATE.date()), help="YYYY-MM-DD or today")
     parser.add_argument("--apply-changes", action="store_true", help="one nightly change set")
     args = parser.parse_args(argv)
     if not args.url:
         parser.error("no database: pass --url or set SHOP_DB_URL, e.g. sqlite:///demo_shop.db")
     try:
-        dates = shop_dates(args.last_day)
+        dates = shop_dates(args.last_day)  # the shop's dates: see dates.py
     except ValueError:
         parser.error(f"--last-day {args.last_day!r}: write YYYY-MM-DD or today")
-    started = time.perf_counter()
-    result: dict[str, Any]
+    started, result = time.perf_counter(), dict[str, Any]()
     if args.apply_changes:
-        result = apply_changes(args.url, args.seed)
+        result |= apply_changes(args.url, args.seed)
     else:
-        result = write_shop(args.url, args.scale, args.seed, dates.history_end)
-        if dates.changes_at is not None:
+        result |= write_shop(args.url, args.scale, args.seed, dates.history_end)
+        if dates.changes_at is not None:  # today's changes so far
             changes = apply_changes(args.url, args.seed, now=dates.changes_at)
-            result |= {f"today: {key}": value for key, value in changes.items()}
+            result |= {
+                f"today: {k}": len(v) if isinstance(v, list) else v for k, v in changes.items()
+            }
         record_last_day(args.url, dates)
         result["last_day"] = dates.last_day
     print("\n".join(f"{key}\t{value}" for key, value in result.items()))
