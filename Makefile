@@ -89,11 +89,12 @@ test-packages:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	service mariadb stop >/dev/null 2>&1 || true  # the tests start their own server
 
-# each module on one worker (module fixtures build one warehouse state), each worker with its
-# own MariaDB and sandbox; the slowest tests are listed at the end
+# each module on one worker (module fixtures build one warehouse state) unless marked
+# `independent`, in the order tests/python/conftest.py deals them (the longest modules first),
+# each worker with its own MariaDB and sandbox; the slowest tests are listed at the end
 PYTEST_WORKERS ?= 2
 test-py: setup
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=15
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=30
 
 # dbt build (models, data tests, unit tests) on a small fixture warehouse (every source, the
 # APIs from the sandbox), then sqlfluff on it

@@ -28,6 +28,8 @@ import yaml
 from devtools.harness.paths import REPO
 from devtools.harness.warehouse import Warehouse
 
+pytestmark = pytest.mark.long_module  # minutes of nights: xdist starts it first
+
 SCALE = "0.002"
 SETTINGS = re.compile(
     r"^(WAREHOUSE_URL|SHOP_DB_URL|SOURCES|LOG_FORMAT|DATALENS_PASSWORD|MAKE|MFLAGS|"

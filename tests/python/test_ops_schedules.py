@@ -12,9 +12,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from devtools.harness.paths import REPO
+
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
 
 SCHEDULES = REPO / "ops" / "schedules"
 UNITS = sorted(SCHEDULES.glob("*.service")) + sorted(SCHEDULES.glob("*.timer"))

@@ -19,6 +19,8 @@ from ops.alerts import AlertState, Problem, night_of, scrub
 from ops.dbt_results import read_freshness, read_run_results
 from ops.report import Reporter
 
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
+
 LOAD = Problem("load:mysql", "load", "source mysql: cannot connect")
 WARN = Problem("warn:test:orders_user", "build", "test orders_user warned", "warning")
 

@@ -14,6 +14,8 @@ from devtools.harness.paths import REPO, free_port
 from devtools.harness.warehouse import Warehouse
 from warehouse_client import chdb_path, redact_url
 
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
+
 
 @pytest.fixture(scope="module")
 def demo_shop_url(tmp_path_factory: pytest.TempPathFactory) -> str:
