@@ -157,11 +157,13 @@ def print_text(report: dict[str, Any], url: str) -> None:
             f"last run  {run['run_id']}  {run['status']}  {run['started_at']} .. {run['ended_at']}"
         )
     if report["sources"]:
-        header = f"{'source':<10} {'last status':<12} {'last success (UTC)':<26} {'rows':>9}"
+        width = max(len("source"), *(len(s["source"]) for s in report["sources"]))
+        header = f"{'source':<{width}} {'last status':<12} {'last success (UTC)':<26} {'rows':>9}"
         print(f"\n{header}  last error")
         for s in report["sources"]:
             print(
-                f"{s['source']:<10} {s['last_status']:<12} {s['last_success_at'] or 'never':<26} "
+                f"{s['source']:<{width}} {s['last_status']:<12} "
+                f"{s['last_success_at'] or 'never':<26} "
                 f"{s['last_success_rows']:>9}  {s['last_error'] or '-'}"
             )
     if report["freshness"]:

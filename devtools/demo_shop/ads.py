@@ -1,6 +1,7 @@
 """Deterministic demo ad accounts for the sandbox's VK Ads and Yandex Direct.
 
-Campaigns per city over the demo shop's last days (up to demo_shop.END_DATE), whose landing
+Campaigns per city over the demo shop's last days (up to its last day: END_DATE's for the tests
+and the bench, the recorded one for the demo, see generator.recorded_end_date), whose landing
 URLs carry the shop's `utm_content` tag `<city>_<dd>_<mm>`: Latin and Cyrillic codes
 (Cyrillic URL-encoded), some upper-case, some malformed or of a city the seed does not know,
 some URLs with a fragment, a repeated parameter or no query at all. Spend goes to the same
@@ -17,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
-from devtools.demo_shop.generator import END_DATE
+from devtools.demo_shop.dates import END_DATE
 
 LAST_DAY: date = END_DATE.date()
 HISTORY_DAYS = 120  # ads ran over the shop's last 120 days (the loader's first run reads 90)
@@ -48,6 +49,7 @@ class DemoAd:
     campaign_name: str
     landing_url: str
     started: date
+    last_day: date  # the account's last day of statistics: the shop's last day
     daily_rub: int
     is_image: bool  # Direct: TextImageAd instead of TextAd
 
@@ -99,6 +101,7 @@ def demo_ads(platform: str, n_ads: int = 36, last_day: date = LAST_DAY) -> list[
                 campaign_name=name,
                 landing_url=_url(platform, i, name, _content(i, code, started)),
                 started=started,
+                last_day=last_day,
                 daily_rub=daily * 36 // max(n_ads, 1) + 50,
                 is_image=i % 5 == 4,
             )
@@ -110,17 +113,17 @@ def day_stats(
     platform: str, ad: DemoAd, day: date, revision: int = 0
 ) -> tuple[int, int, Decimal] | None:
     """(impressions, clicks, spend in rubles) of one ad on one day; None: no row that day."""
-    if day < ad.started or day > LAST_DAY:
+    if day < ad.started or day > ad.last_day:
         return None
     rng = random.Random(f"{SEED_LABELS[platform]}:{ad.ad_id}:{day.isoformat()}")
     if rng.random() < 0.08:
         return None  # the ad did not run that day
-    if revision and day == LAST_DAY - timedelta(days=1) and ad.ad_id % 10 == 0:
+    if revision and day == ad.last_day - timedelta(days=1) and ad.ad_id % 10 == 0:
         return None  # revised: the platform dropped this row
     impressions = rng.randint(300, 3000)
     clicks = max(1, int(impressions * rng.uniform(0.005, 0.03)))
     spend = (Decimal(ad.daily_rub) * Decimal(str(round(rng.uniform(0.6, 1.4), 3)))).quantize(CENT)
-    if revision and day == LAST_DAY:
+    if revision and day == ad.last_day:
         clicks += 1
         spend = (spend * Decimal("1.1")).quantize(CENT)
     return impressions, clicks, spend

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, delete, func, select, update
 
 from devtools.demo_shop import schema
+from devtools.demo_shop.dates import END_DATE, record_last_day, shop_dates
 from devtools.demo_shop.schema import CITIES, ZERO_DATE, Row
 from devtools.demo_shop.vocabulary import (
     BRANDS,
@@ -35,7 +36,6 @@ from devtools.demo_shop.vocabulary import (
     PHONES,
 )
 
-END_DATE = datetime(2026, 11, 22, 23, 59)  # fixed, so every run and every machine agree
 DEMO_SCALE = 0.01
 HISTORY_DAYS = 548  # ~18 months of orders
 N_PRODUCTS = 300
@@ -254,14 +254,6 @@ class DemoShop:
         yield from self.orders_and_lines()
 
 
-def generate_shop(scale: float = DEMO_SCALE, seed: int = 42) -> dict[str, list[Row]]:
-    """The whole shop in memory (small scales only): table -> rows."""
-    data: dict[str, list[Row]] = {name: [] for name in schema.TABLES}
-    for table, row in DemoShop(scale, seed).rows():
-        data[table].append(row)
-    return data
-
-
 def write_shop(
     url: str, scale: float = DEMO_SCALE, seed: int = 42, end_date: datetime = END_DATE
 ) -> dict[str, int]:
@@ -375,15 +367,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--url", default=os.environ.get("SHOP_DB_URL"), help="SQLAlchemy URL")
     parser.add_argument("--scale", type=float, default=DEMO_SCALE, help="1.0 = 1M orders")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--last-day", default=str(END_DATE.date()), help="YYYY-MM-DD or today")
     parser.add_argument("--apply-changes", action="store_true", help="one nightly change set")
     args = parser.parse_args(argv)
     if not args.url:
         parser.error("no database: pass --url or set SHOP_DB_URL, e.g. sqlite:///demo_shop.db")
-    started = time.perf_counter()
+    try:
+        dates = shop_dates(args.last_day)  # the shop's dates: see dates.py
+    except ValueError:
+        parser.error(f"--last-day {args.last_day!r}: write YYYY-MM-DD or today")
+    started, result = time.perf_counter(), dict[str, Any]()
     if args.apply_changes:
-        result = apply_changes(args.url, args.seed)
+        result |= apply_changes(args.url, args.seed)
     else:
-        result = write_shop(args.url, args.scale, args.seed)
+        result |= write_shop(args.url, args.scale, args.seed, dates.history_end)
+        if dates.changes_at is not None:  # today's changes so far
+            changes = apply_changes(args.url, args.seed, now=dates.changes_at)
+            result |= {
+                f"today: {k}": len(v) if isinstance(v, list) else v for k, v in changes.items()
+            }
+        record_last_day(args.url, dates)
+        result["last_day"] = dates.last_day
     print("\n".join(f"{key}\t{value}" for key, value in result.items()))
     print(f"seconds\t{time.perf_counter() - started:.1f}")
     return 0

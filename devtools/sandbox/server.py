@@ -11,7 +11,8 @@ Faults are switched per API, at run time, over HTTP (tests) or with `--faults` (
     GET /_sandbox/<api>/calls                              every request so far
     DELETE /_sandbox/<api>/calls                           forget them
 
-CLI (make demo): `python -m devtools.sandbox.server --port-file PATH` serves until SIGTERM.
+CLI: `python -m devtools.sandbox.server --port-file PATH [--last-day YYYY-MM-DD]` serves until
+SIGTERM.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
+
+from devtools.demo_shop.ads import LAST_DAY
 
 CONTROL = "/_sandbox/"
 
@@ -75,12 +79,14 @@ class SandboxApi:
 
     `self.faults` holds the switches the tests set; `self.calls` counts what came in.
     `handle` runs under `self.lock`, so an API's state needs no locking of its own.
+    `last_day` is the demo shop's last day: an API's data (e.g. ad statistics) ends there.
     """
 
     name: ClassVar[str]
     prefix: ClassVar[str]
 
-    def __init__(self) -> None:
+    def __init__(self, last_day: date = LAST_DAY) -> None:
+        self.last_day = last_day
         self.faults: dict[str, Any] = {}
         self.calls: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -111,10 +117,14 @@ class SandboxApi:
 
 
 class SandboxServer:
-    """A threading HTTP server on 127.0.0.1 serving the given APIs; a context manager."""
+    """A threading HTTP server on 127.0.0.1 serving the given APIs (default: every API, its
+    data ending on `last_day`); a context manager."""
 
-    def __init__(self, apis: list[SandboxApi] | None = None, port: int = 0) -> None:
-        self.apis = {api.name: api for api in (apis if apis is not None else default_apis())}
+    def __init__(
+        self, apis: list[SandboxApi] | None = None, port: int = 0, last_day: date = LAST_DAY
+    ) -> None:
+        apis = apis if apis is not None else default_apis(last_day)
+        self.apis = {api.name: api for api in apis}
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -164,13 +174,13 @@ class SandboxServer:
         self.stop()
 
 
-def default_apis() -> list[SandboxApi]:
-    """Every API the project's loaders speak, with fresh state.
+def default_apis(last_day: date = LAST_DAY) -> list[SandboxApi]:
+    """Every API the project's loaders speak, with fresh state, their data ending on `last_day`.
 
     Each module in API_MODULES defines `API`, its SandboxApi subclass. (Imported here, not
     at the top: the API modules import this one.)
     """
-    return [importlib.import_module(name).API() for name in API_MODULES]
+    return [importlib.import_module(name).API(last_day=last_day) for name in API_MODULES]
 
 
 API_MODULES: tuple[str, ...] = (
@@ -233,8 +243,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--port-file", type=Path, help="write the port here once listening")
     parser.add_argument("--faults", default="{}", help='JSON {"<api>": {switch: value}}')
+    parser.add_argument(
+        "--last-day",
+        type=date.fromisoformat,
+        default=LAST_DAY,
+        help=f"YYYY-MM-DD: the demo shop's last day, where the ad data ends ({LAST_DAY})",
+    )
     args = parser.parse_args(argv)
-    server = SandboxServer(port=args.port)
+    server = SandboxServer(port=args.port, last_day=args.last_day)
     for api, switches in json.loads(args.faults).items():
         server.set_faults(api, **switches)
     stop = threading.Event()

@@ -25,7 +25,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from devtools.demo_shop.ads import DemoAd, day_stats, days_between, demo_ads
+from devtools.demo_shop.ads import LAST_DAY, DemoAd, day_stats, days_between, demo_ads
 from devtools.sandbox.server import Reply, Request, SandboxApi
 
 MAX_IDS = 200
@@ -41,9 +41,9 @@ class VkAdsApi(SandboxApi):
     name = "vk_ads"
     prefix = "/vk_ads"
 
-    def __init__(self, n_ads: int = 36) -> None:
-        super().__init__()
-        self.ads = demo_ads("vk_ads", n_ads)
+    def __init__(self, n_ads: int = 36, last_day: date = LAST_DAY) -> None:
+        super().__init__(last_day)
+        self.ads = demo_ads("vk_ads", n_ads, last_day)
         self.by_id: dict[int, DemoAd] = {ad.ad_id: ad for ad in self.ads}
         self.access: dict[str, bool] = {}  # access token -> expired
         self.refresh: set[str] = set()

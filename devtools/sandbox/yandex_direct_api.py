@@ -24,7 +24,7 @@ import time
 from datetime import date
 from typing import Any
 
-from devtools.demo_shop.ads import day_stats, days_between, demo_ads
+from devtools.demo_shop.ads import LAST_DAY, day_stats, days_between, demo_ads
 from devtools.sandbox.server import Reply, Request, SandboxApi
 
 HEADER = [
@@ -55,9 +55,9 @@ class DirectApi(SandboxApi):
     name = "yandex_direct"
     prefix = "/yandex_direct"
 
-    def __init__(self, n_ads: int = 36) -> None:
-        super().__init__()
-        self.ads = demo_ads("yandex_direct", n_ads)
+    def __init__(self, n_ads: int = 36, last_day: date = LAST_DAY) -> None:
+        super().__init__(last_day)
+        self.ads = demo_ads("yandex_direct", n_ads, last_day)
         self.pending: dict[str, int] = {}  # report name -> answers given before it is ready
 
     def handle(self, request: Request) -> Reply:

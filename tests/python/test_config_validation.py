@@ -12,6 +12,8 @@ import pytest
 
 from devtools.harness.paths import REPO
 
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
+
 SETTINGS = ("WAREHOUSE_URL", "SHOP_DB_URL", "MYSQL_CHUNK_SIZE", "DLT_PIPELINES_DIR", "SOURCES")
 
 

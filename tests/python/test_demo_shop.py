@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -18,6 +21,8 @@ import sqlalchemy as sa
 from devtools.demo_shop.generator import DemoShop, apply_changes, write_shop
 from devtools.demo_shop.schema import TABLES, users, zakazy, zakazy_tovary
 from devtools.harness.mariadb import MariaDBServer
+from devtools.harness.paths import REPO
+from tests.python.ops_support import moscow_now
 
 SCALE = 0.002  # 200 users, 2000 orders
 NOW = datetime(2026, 11, 23, 3, 0)
@@ -192,3 +197,40 @@ def test_apply_changes_does_what_it_says(fresh_shop: str) -> None:
     with pytest.raises(ValueError, match="must be after"):
         apply_changes(url, seed=42, now=NOW)
     assert apply_changes(url, seed=42)["now"] > NOW  # the default: the next night
+
+
+def test_a_shop_for_today_ends_now_and_the_sandbox_ads_end_that_day(tmp_path: Path) -> None:
+    """`make demo`'s shop: history to yesterday 23:59, then today's changes stamped now."""
+    url = f"sqlite:///{tmp_path / 'shop.sqlite'}"
+    generator = [sys.executable, "-m", "devtools.demo_shop.generator", "--url", url]
+    before = moscow_now()
+    done = subprocess.run(
+        [*generator, "--scale", "0.001", "--last-day", "today"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    after = moscow_now()
+    assert done.returncode == 0, done.stderr
+    for table in ("users", "zakazy", "zakazy_tovary"):
+        newest = str(scalar(url, f"SELECT MAX(updated_at) FROM {table}"))[:19]
+        assert before <= newest <= after, table
+    today = json.loads((tmp_path / "shop.sqlite.json").read_text())["last_day"]
+    assert today in (before[:10], after[:10])
+    history = sa.text("SELECT MAX(created_at) FROM zakazy WHERE updated_at < :today")
+    newest_history = str(query(url, history.bindparams(today=today))[0][0])
+    assert newest_history.startswith(str(date.fromisoformat(today) - timedelta(days=1)))
+
+    show = "import os; print(os.environ['ADS_TO_DATE'])"
+    done = subprocess.run(
+        [sys.executable, "-m", "devtools.sandbox.with_sandbox", "--", sys.executable, "-c", show],
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "SHOP_DB_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"ads up to {today}" in done.stdout  # the sandbox's ad accounts end that day
+    assert done.stdout.splitlines()[-1] == today  # and the ad platforms are loaded up to it

@@ -11,7 +11,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from devtools.harness.paths import REPO
+
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
 
 KEYS = (
     "data_writer.file_max_items",

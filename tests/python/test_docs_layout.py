@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
+
 REPO = Path(__file__).resolve().parents[2]
 DOCS = ("README.md", "docs/*.md")
 # modules of installed tools the docs may run with `python -m`

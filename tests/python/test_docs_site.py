@@ -1,9 +1,11 @@
 """The docs site an analyst opens with `make docs`, rendered by a real browser.
 
-dbt writes the site (`dbt docs generate --static`: one HTML file with the project inside),
-and headless Chromium (Debian package `chromium`) runs its JavaScript and dumps the page it
-shows. What must be on each page comes from the project's yml (through dbt's manifest), not
-from the site.
+`make docs-site` writes the site (`dbt docs generate`, here `--static`: one HTML file with the
+project and the catalog inside), and headless Chromium (Debian package `chromium`) runs its
+JavaScript and dumps the page it shows. What must be on each page comes from the project's yml
+(through dbt's manifest), not from the site. The site names a model's relation from the
+catalog: the warehouse holds the published marts as DataLens reads them (empty tables with the
+contract's columns in `marts`, made from the yml), and nothing in `marts_build`.
 """
 
 from __future__ import annotations
@@ -18,23 +20,41 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from devtools.harness.paths import DBT, REPO
+from devtools.harness.paths import REPO
+from devtools.harness.warehouse import Warehouse
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MARTS = {"fct_orders", "fct_order_items", "dim_users", "mart_dimension_metrics"}
+PUBLISHED = "marts"  # the database DataLens reads (docs/datalens.md)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generated site; no catalog, so no built warehouse is needed."""
+    """The site `make docs` generates, as one static file, over a warehouse of published marts."""
     root = tmp_path_factory.mktemp("docs")
-    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO), "WAREHOUSE_URL": f"chdb:{root / 'wh'}"}
-    command = [DBT, "docs", "generate", "--static", "--empty-catalog"]
-    command += ["--target-path", str(root / "target"), "--log-path", str(root / "logs")]
+    warehouse = Warehouse(root, shop_db_url="sqlite:///unused")
+    warehouse.query(f"create database {PUBLISHED}")
+    for mart, columns in contract_columns().items():
+        typed = ", ".join(f"`{name}` {data_type}" for name, data_type in columns)
+        warehouse.query(f"create table {PUBLISHED}.{mart} ({typed}) engine = Memory")
+    flags = f"--static --target-path {root / 'target'} --log-path {root / 'logs'}"
+    command = ["make", "--no-print-directory", "docs-site", f"DOCS_ARGS={flags}"]
+    env = {**os.environ, "WAREHOUSE_URL": warehouse.url}
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return root / "target"
+
+
+def contract_columns() -> dict[str, list[tuple[str, str]]]:
+    """Every mart's columns and their types, as its yml's contract declares them."""
+    marts = {}
+    for path in (REPO / "models" / "marts").rglob("_*__models.yml"):
+        for model in yaml.safe_load(path.read_text()).get("models", []):
+            columns = [(c["name"], c["data_type"]) for c in model.get("columns", [])]
+            marts[model["name"]] = columns
+    return marts
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +100,9 @@ def test_every_mart_page_shows_its_columns_and_their_descriptions(
     assert {node["name"] for node in marts} >= MARTS
     for node in marts:
         text = shown_text(site, f"model/{node['unique_id']}", tmp_path / "profile")
+        # the relation DataLens reads, not the write-audit-publish scratch database
+        assert f"Relation {PUBLISHED}.{node['name']} " in text, node["name"]
+        assert f"marts_build.{node['name']}" not in text, node["name"]
         assert plain(node["description"])[:200] in text, node["name"]
         assert node["columns"], node["name"]
         for column in node["columns"].values():

@@ -20,6 +20,8 @@ from devtools.harness.fingerprint import Fingerprints, mart_fingerprints
 from devtools.harness.mariadb import shop_rows as shop_sql
 from devtools.harness.warehouse import Warehouse, assert_ok
 
+pytestmark = pytest.mark.long_module  # minutes of nights: xdist starts it first
+
 MARTS = (
     "fct_orders",
     "fct_order_items",

@@ -14,6 +14,8 @@ from devtools.demo_shop.generator import write_shop
 from devtools.harness.mariadb import mysql
 from devtools.harness.warehouse import Warehouse, assert_ok
 
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
+
 Shop = Callable[[str], tuple[str, Warehouse]]
 
 

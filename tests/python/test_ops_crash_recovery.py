@@ -30,6 +30,8 @@ from devtools.harness.warehouse import Warehouse
 from tests.python.ops_support import make_fresh, moscow_now, nightly, ops_env, wait_for
 from tests.python.test_mysql_loader import assert_marts_match_mysql
 
+pytestmark = pytest.mark.long_module  # minutes of nights: xdist starts it first
+
 KILL_POINTS = Path(__file__).parent / "kill_points"
 MARTS = (
     "fct_orders",

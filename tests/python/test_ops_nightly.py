@@ -30,6 +30,8 @@ from tests.python.ops_support import (
 )
 from tests.python.test_mysql_loader import assert_marts_match_mysql, mysql_scalar
 
+pytestmark = pytest.mark.long_module  # minutes of nights: xdist starts it first
+
 TABLES = ("cities", "users", "tovary", "zakazy", "zakazy_tovary")
 WARNED_TEST = "relationships_stg_mysql__orders_status__status__ref_order_statuses_"
 FAILED_TEST = "accepted_range_stg_mysql__orders_delivery_cost__0"

@@ -15,9 +15,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from devtools.harness.paths import REPO
+
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
 
 SCHEDULES = REPO / "ops" / "schedules"
 UNITS = sorted(SCHEDULES.glob("*.service")) + sorted(SCHEDULES.glob("*.timer"))

@@ -21,6 +21,8 @@ from ops.dbt_results import read_freshness, read_run_results
 from ops.report import Reporter
 from warehouse_client.secrets import redact, register_environment
 
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
+
 LOAD = Problem("load:mysql", "load", "source mysql: cannot connect")
 WARN = Problem("warn:test:orders_user", "build", "test orders_user warned", "warning")
 

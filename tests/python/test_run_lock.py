@@ -17,6 +17,8 @@ from devtools.harness.paths import REPO
 from devtools.harness.warehouse import Warehouse, assert_ok
 from loaders.common.run_lock import lock_path, run_lock
 
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
+
 HOLD = """
 import sys, time
 from loaders.common.run_lock import run_lock

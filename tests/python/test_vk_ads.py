@@ -9,6 +9,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from devtools.harness.warehouse import Warehouse, assert_ok
 from devtools.sandbox.server import SandboxServer
 from devtools.sandbox.vk_ads_api import VkAdsApi
@@ -26,6 +28,8 @@ from tests.python.ads_support import (
     warehouse,
     window,
 )
+
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
 
 STATS = "/api/v2/statistics/banners/day.json"
 

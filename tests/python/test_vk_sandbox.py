@@ -7,12 +7,15 @@ import sys
 from random import Random
 from typing import Any
 
+import pytest
 import requests
 
 from devtools.demo_shop.generator import vk_id_for
 from devtools.harness.paths import REPO
 from devtools.sandbox.server import SandboxServer
 from devtools.sandbox.vk_api import profile_for
+
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
 
 # ids drawn the way the demo shop draws them (same ranges, one per user)
 DEMO_IDS = [vk_id_for(uid, Random(uid)) for uid in range(1, 601)]

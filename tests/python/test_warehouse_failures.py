@@ -13,6 +13,8 @@ from devtools.harness.paths import free_port
 from devtools.harness.warehouse import Warehouse, held_by_another_process
 from warehouse_client import chdb_path, redact_url
 
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
+
 
 @pytest.fixture(scope="module")
 def demo_shop_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -8,6 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from devtools.demo_shop.ads import demo_ads
@@ -22,6 +23,8 @@ from tests.python.ads_support import (
     warehouse,
     window,
 )
+
+pytestmark = pytest.mark.independent  # no module state: tests are dealt out one by one
 
 REPORTS = "/json/v5/reports"
 
