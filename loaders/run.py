@@ -27,6 +27,7 @@ from loaders.common.errors import ActionableError, one_line, redact_logs
 from loaders.common.run_lock import run_lock
 from loaders.common.warehouse_destination import warehouse
 from loaders.config import ConfigError, Settings, env
+from warehouse_client import Engine, WarehouseError, warehouse_engine
 
 log = logging.getLogger("loaders")
 
@@ -34,11 +35,13 @@ log = logging.getLogger("loaders")
 # from the working directory: run the loaders from the repo root (make load does).
 
 
-def tune_dlt(settings: Settings) -> None:
-    """The one dlt setting that depends on the warehouse, unless the environment sets it."""
+def tune_dlt(settings: Settings, engine: Engine) -> None:
+    """The dlt settings that depend on the warehouse and its engine."""
     if settings.warehouse_url.startswith("chdb:"):
         # the embedded warehouse reads the files from local disk: compressing costs only CPU
         os.environ.setdefault("DATA_WRITER__COMPRESSION", "none")
+    if not engine.parallel_load_jobs:
+        os.environ["LOAD__WORKERS"] = "1"  # more would deadlock in the engine
 
 
 RUN_DIR_MARK = ".run-"
@@ -195,11 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"configuration error: {one_line(error)}", file=sys.stderr)
         return 2
-    tune_dlt(settings)
     try:
         with run_lock(settings.warehouse_url, "make load"):
+            # the warehouse's engine, once: a ClickHouse older than supported stops here
+            tune_dlt(settings, warehouse_engine(settings.warehouse_url))
             failed = load_sources(selected, settings)
-    except ActionableError as error:  # the lock: another run holds it, or no lock dir
+    except (ActionableError, WarehouseError) as error:  # the lock, or the warehouse itself
         print(f"load not started: {one_line(error)}", file=sys.stderr)
         return 1
     return 1 if failed else 0

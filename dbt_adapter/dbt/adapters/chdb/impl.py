@@ -1,5 +1,8 @@
+from dbt.adapters.base.meta import available
 from dbt.adapters.chdb.connections import ChdbConnectionManager
 from dbt.adapters.clickhouse.impl import ClickHouseAdapter
+
+from warehouse_client import warehouse_engine
 
 
 class ChdbAdapter(ClickHouseAdapter):
@@ -8,3 +11,9 @@ class ChdbAdapter(ClickHouseAdapter):
     @classmethod
     def type(cls) -> str:
         return "chdb"
+
+    @available.parse(lambda *args, **kwargs: False)
+    def engine_has(self, capability: str) -> bool:
+        """Whether the warehouse's engine has `capability` (macro engine_has): decided in
+        warehouse_client/engine.py from the version read once per process."""
+        return warehouse_engine(self.config.credentials.url).has(capability)
