@@ -46,7 +46,7 @@ day_digests as (
         platform,
         date,
         count() as row_count,  -- noqa: RF04
-        sum(cityHash64(tuple(*))) as row_hash
+        sum(cityHash64(toString(tuple(*)))) as row_hash
     from current_rows
     group by platform, date
     union all
@@ -54,7 +54,7 @@ day_digests as (
         platform,
         date,
         count() as row_count,  -- noqa: RF04
-        sum(cityHash64(tuple(*))) as row_hash
+        sum(cityHash64(toString(tuple(*)))) as row_hash
     from {{ built_ads }}
     group by platform, date
 ),
