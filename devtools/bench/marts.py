@@ -4,7 +4,7 @@
 
 runs in a child process (chDB locks the warehouse) and writes, for every table in database
 `marts`, its row count, the sum of each Decimal column (revenue, costs, prices...) and a
-hash of every cell (cityHash64 over all columns of a row, summed over rows: cell for cell,
+hash of every cell (cityHash64 of a row's text, all columns, summed over rows: cell for cell,
 whatever the row order). The incremental marts' bookkeeping (BOOKKEEPING) holds load ids and
 times, which differ between any two warehouses, and is left out.
 """
@@ -59,8 +59,9 @@ def _collect(url: str) -> Fingerprint:
         result: Fingerprint = {}
         for table, decimals in columns.items():
             sums = "".join(f", toString(sum(`{c}`))" for c in decimals)
+            row_hash = "toString(sum(cityHash64(toString(tuple(*)))))"
             row = client.query(
-                f"SELECT count(), toString(sum(cityHash64(tuple(*)))){sums} FROM marts.`{table}`"
+                f"SELECT count(), {row_hash}{sums} FROM marts.`{table}`"
             ).result_rows[0]
             result[table] = {
                 "rows": int(row[0]),

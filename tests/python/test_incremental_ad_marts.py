@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests_py.ads_support import ads_env
-from tests_py.test_incremental_marts import shop_sql
 
 from devtools.demo_shop.ads import LAST_DAY
 from devtools.demo_shop.generator import write_shop
 from devtools.harness.warehouse import Warehouse, assert_ok
 from devtools.sandbox.server import SandboxServer
+from tests.python.ads_support import ads_env
+from tests.python.test_incremental_marts import shop_sql
 
 MARTS = ("mart_ad_daily", "mart_romi_city_daily")
 RELOAD_DAYS = 3  # the loaders re-load LAST_DAY - 3 .. LAST_DAY every night
@@ -26,7 +26,8 @@ Fingerprint = dict[str, list[Any]]
 
 def fingerprint(warehouse: Warehouse) -> Fingerprint:
     sql = " union all ".join(
-        f"select '{m}', count(), toString(sum(cityHash64(tuple(*)))) from marts.{m}" for m in MARTS
+        f"select '{m}', count(), toString(sum(cityHash64(toString(tuple(*))))) from marts.{m}"
+        for m in MARTS
     )
     return {row[0]: row[1:] for row in warehouse.query(sql)}
 

@@ -44,7 +44,8 @@ CURSOR_TIES = (
 
 def fingerprint(warehouse: Warehouse) -> Fingerprint:
     sql = " union all ".join(
-        f"select '{m}', count(), toString(sum(cityHash64(tuple(*)))) from marts.{m}" for m in MARTS
+        f"select '{m}', count(), toString(sum(cityHash64(toString(tuple(*))))) from marts.{m}"
+        for m in MARTS
     )
     return {row[0]: row[1:] for row in warehouse.query(sql)}
 

@@ -91,7 +91,9 @@ def nightly_job(warehouse: Warehouse) -> None:
 
 def mart_fingerprints(warehouse: Warehouse) -> dict[str, list[Any]]:
     return {
-        mart: warehouse.query(f"SELECT count(), sum(cityHash64(tuple(*))) FROM marts.{mart}")[0]
+        mart: warehouse.query(
+            f"SELECT count(), sum(cityHash64(toString(tuple(*)))) FROM marts.{mart}"
+        )[0]
         for mart in MARTS
     }
 

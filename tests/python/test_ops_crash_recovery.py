@@ -74,7 +74,8 @@ def warehouse(shop: dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
 
 def fingerprints(warehouse: Warehouse) -> list[list[Any]]:
     sql = " UNION ALL ".join(
-        f"SELECT '{mart}', count(), sum(cityHash64(tuple(*))) FROM marts.{mart}" for mart in MARTS
+        f"SELECT '{mart}', count(), sum(cityHash64(toString(tuple(*)))) FROM marts.{mart}"
+        for mart in MARTS
     )
     return sorted(warehouse.query(sql))
 

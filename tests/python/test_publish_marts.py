@@ -36,7 +36,9 @@ def night(mariadb: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
 
 def fingerprints(warehouse: Warehouse) -> dict[str, Any]:
     return {
-        mart: warehouse.query(f"SELECT count(), sum(cityHash64(tuple(*))) FROM marts.{mart}")[0]
+        mart: warehouse.query(
+            f"SELECT count(), sum(cityHash64(toString(tuple(*)))) FROM marts.{mart}"
+        )[0]
         for mart in MARTS
     }
 

@@ -19,7 +19,10 @@ SELECT = ["-s", "+mart_ad_daily+", "+mart_romi_city_daily+", "--indirect-selecti
 
 
 def checksums(w: Warehouse) -> list[list[object]]:
-    return [w.query(f"SELECT count(), sum(cityHash64(tuple(*))) FROM marts.{m}")[0] for m in MARTS]
+    return [
+        w.query(f"SELECT count(), sum(cityHash64(toString(tuple(*)))) FROM marts.{m}")[0]
+        for m in MARTS
+    ]
 
 
 def day_totals(w: Warehouse, platform: str, day: object) -> tuple[int, Decimal]:
