@@ -111,17 +111,20 @@ dbt-stage: setup
 # The compatibility matrix: the same project and tests on the ClickHouse engines that managed
 # servers run (docs/production.md), each engine from the chDB wheel that carries it, in a venv
 # of its own (build/compat/<engine>/venv). There the project is installed as usual, then chDB
-# is replaced by the old wheel on purpose: the project pins chdb>=4.4 (the embedded warehouse
-# it supports), and an older chDB is only a stand-in for a server of that ClickHouse version.
+# is replaced by the old wheel on purpose, with --no-deps (the project pins chdb>=4.4, the
+# embedded warehouse it supports; an older chDB only stands in for a server of that ClickHouse
+# version) and chdb-core removed first (chDB 4 splits into chdb + chdb-core, one directory).
 # On each engine: the dbt stage (full build, every data and unit test) and the incremental
-# tests (full build, every kind of night, --full-refresh equality, a failed night); then the
-# marts of each older engine's dbt stage must equal the default engine's (26.9) cell for cell
-# (the watermark's load ids aside). Too slow for make test's budget: .ci/run runs it after.
+# tests (full build, every kind of night, --full-refresh equality, a failed night) and the
+# version decisions tried on the engine (test_warehouse_engine.py); the marts of each older
+# engine's dbt stage must equal the default engine's (26.9) cell for cell (the watermark's load
+# ids aside). Too slow for make test's budget: .ci/run runs it after make test.
 COMPAT_DIR := build/compat
 COMPAT_ENGINES := 24.8 25.8
 CHDB_24.8 := 3.3.0
 CHDB_25.8 := 3.7.2
-COMPAT_TESTS := tests/python/test_incremental_marts.py tests/python/test_incremental_ad_marts.py
+COMPAT_TESTS := tests/python/test_incremental_marts.py tests/python/test_incremental_ad_marts.py \
+	tests/python/test_warehouse_engine.py
 COMPAT_AS_OF := $(shell date +%F)
 
 $(COMPAT_DIR)/%/venv/.installed-stamp: $(INSTALL_INPUTS)
@@ -132,7 +135,7 @@ $(COMPAT_DIR)/%/venv/.installed-stamp: $(INSTALL_INPUTS)
 	$(COMPAT_DIR)/$*/venv/bin/pip install --quiet --no-deps chdb==$(CHDB_$*)
 	touch $@
 
-test-compat: setup $(foreach e,$(COMPAT_ENGINES),$(COMPAT_DIR)/$(e)/venv/.installed-stamp)  ## the dbt stage and incremental tests on ClickHouse 24.8 and 25.8 too
+test-compat: test-packages setup $(foreach e,$(COMPAT_ENGINES),$(COMPAT_DIR)/$(e)/venv/.installed-stamp)  ## the dbt stage and incremental tests on ClickHouse 24.8 and 25.8 too
 	$(MAKE) --no-print-directory dbt-stage TEST_DIR=$(COMPAT_DIR)/26.9/test AS_OF_DATE=$(COMPAT_AS_OF)
 	$(BIN)/python -m devtools.compat.dump_marts chdb:$(COMPAT_DIR)/26.9/test/warehouse $(COMPAT_DIR)/26.9/marts
 	set -e; for engine in $(COMPAT_ENGINES); do \
