@@ -26,12 +26,17 @@ TEST_PACKAGES := mariadb-server chromium
 export DBT_PROFILES_DIR := $(CURDIR)
 
 .PHONY: help setup demo demo-data demo-reset load build nightly status health test test-py test-dbt \
-	lint clean bench dev docs docs-site test-packages
+	lint clean bench dev docs docs-site test-packages \
+	test-compat dbt-stage
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml dbt_adapter/pyproject.toml $(shell find dbt_adapter/dbt -type f -not -path '*__pycache__*')
+# what the virtualenvs are installed from
+INSTALL_INPUTS := pyproject.toml dbt_adapter/pyproject.toml \
+	$(shell find dbt_adapter/dbt -type f -not -path '*__pycache__*')
+
+$(STAMP): $(INSTALL_INPUTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]' ./dbt_adapter
@@ -104,13 +109,58 @@ test-py: setup
 
 # dbt build (models, data tests, unit tests) on a small fixture warehouse (every source, the
 # APIs from the sandbox), then sqlfluff on it
-test-dbt: setup
+test-dbt: dbt-stage
+	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests/dbt
+
+# the dbt stage alone, in the venv VENV, into TEST_DIR; "today" is AS_OF_DATE when set
+dbt-stage: setup
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(BIN)/python -m devtools.demo_shop.generator --url sqlite:///$(CURDIR)/$(TEST_DIR)/shop.sqlite --scale 0.002
 	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse SHOP_DB_URL=sqlite:///$(CURDIR)/$(TEST_DIR)/shop.sqlite \
 	  DLT_PIPELINES_DIR=$(TEST_DIR)/pipelines $(BIN)/python -m devtools.sandbox.with_sandbox -- $(BIN)/python -m loaders
-	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/dbt build --target-path $(TEST_DIR)/target
-	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/sqlfluff lint models tests/dbt
+	WAREHOUSE_URL=chdb:$(TEST_DIR)/warehouse $(BIN)/dbt build --target-path $(TEST_DIR)/target \
+	  --log-path $(TEST_DIR)/logs $(if $(AS_OF_DATE),--vars '{as_of_date: "$(AS_OF_DATE)"}')
+
+# The compatibility matrix: the same project and tests on the ClickHouse engines that managed
+# servers run (docs/production.md), each engine from the chDB wheel that carries it, in a venv
+# of its own (build/compat/<engine>/venv). There the project is installed as usual, then chDB
+# is replaced by the old wheel on purpose, with --no-deps (the project pins chdb>=4.4, the
+# embedded warehouse it supports; an older chDB only stands in for a server of that ClickHouse
+# version) and chdb-core removed first (chDB 4 splits into chdb + chdb-core, one directory).
+# On each engine: the dbt stage (full build, every data and unit test) and the incremental
+# tests (full build, every kind of night, --full-refresh equality, a failed night) and the
+# version decisions tried on the engine (test_warehouse_engine.py); the marts of each older
+# engine's dbt stage must equal the default engine's (26.9) cell for cell (the watermark's load
+# ids aside). Too slow for make test's budget: .ci/run runs it after make test.
+COMPAT_DIR := build/compat
+COMPAT_ENGINES := 24.8 25.8
+CHDB_24.8 := 3.3.0
+CHDB_25.8 := 3.7.2
+COMPAT_TESTS := tests/python/test_incremental_marts.py tests/python/test_incremental_ad_marts.py \
+	tests/python/test_warehouse_engine.py
+COMPAT_AS_OF := $(shell date +%F)
+
+$(COMPAT_DIR)/%/venv/.installed-stamp: $(INSTALL_INPUTS)
+	test -x $(COMPAT_DIR)/$*/venv/bin/python || $(PYTHON) -m venv $(COMPAT_DIR)/$*/venv
+	$(COMPAT_DIR)/$*/venv/bin/pip install --quiet --upgrade pip
+	$(COMPAT_DIR)/$*/venv/bin/pip install --quiet -e '.[dev]' ./dbt_adapter
+	$(COMPAT_DIR)/$*/venv/bin/pip uninstall --quiet -y chdb chdb-core
+	$(COMPAT_DIR)/$*/venv/bin/pip install --quiet --no-deps chdb==$(CHDB_$*)
+	touch $@
+
+test-compat: test-packages setup $(foreach e,$(COMPAT_ENGINES),$(COMPAT_DIR)/$(e)/venv/.installed-stamp)  ## the dbt stage and incremental tests on ClickHouse 24.8 and 25.8 too
+	$(MAKE) --no-print-directory dbt-stage TEST_DIR=$(COMPAT_DIR)/26.9/test AS_OF_DATE=$(COMPAT_AS_OF)
+	$(BIN)/python -m devtools.compat.dump_marts chdb:$(COMPAT_DIR)/26.9/test/warehouse $(COMPAT_DIR)/26.9/marts
+	set -e; for engine in $(COMPAT_ENGINES); do \
+	  echo "== ClickHouse $$engine"; \
+	  $(MAKE) --no-print-directory dbt-stage VENV=$(COMPAT_DIR)/$$engine/venv \
+	    TEST_DIR=$(COMPAT_DIR)/$$engine/test AS_OF_DATE=$(COMPAT_AS_OF); \
+	  $(COMPAT_DIR)/$$engine/venv/bin/python -m devtools.compat.dump_marts \
+	    chdb:$(COMPAT_DIR)/$$engine/test/warehouse $(COMPAT_DIR)/$$engine/marts; \
+	  diff -r $(COMPAT_DIR)/26.9/marts $(COMPAT_DIR)/$$engine/marts; \
+	  $(COMPAT_DIR)/$$engine/venv/bin/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile \
+	    -p no:cacheprovider $(COMPAT_TESTS); \
+	done
 
 lint: setup  ## ruff and mypy on the Python code
 	$(BIN)/ruff check $(PY_CODE)

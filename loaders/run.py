@@ -24,6 +24,7 @@ from loaders.common.pipeline import tune_dlt
 from loaders.common.run_lock import run_guard
 from loaders.common.settings import ConfigError, RunSettings, env, load_environment
 from loaders.registry import SOURCES, read_settings, source_package, unknown_sources
+from warehouse_client import WarehouseError, warehouse_engine
 
 log = logging.getLogger("loaders")
 
@@ -58,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"configuration error: {one_line(error)}", file=sys.stderr)
         return 2
-    tune_dlt(run)
     try:
         with run_guard(run, "make load"):
+            # the warehouse's engine, once: a ClickHouse older than supported stops here
+            tune_dlt(run, warehouse_engine(run.warehouse_url))
             failed = load_sources(run, settings)
-    except ActionableError as error:  # another run holds the lease, or no lock dir
+    except (ActionableError, WarehouseError) as error:  # the lease, or the warehouse itself
         print(f"load not started: {one_line(error)}", file=sys.stderr)
         return 1
     return 1 if failed else 0

@@ -3,6 +3,8 @@
 `chdb:/abs/path` (or `chdb:relative/path`, `chdb:///abs/path`) opens embedded ClickHouse
 (chDB) in that directory; `http(s)://user:password@host:port/` talks to a ClickHouse server.
 It imports neither dbt nor dlt, so a loader starts without paying for dbt-core's imports.
+Every client checks the engine it reaches (`engine.py`): a ClickHouse older than the project
+supports stops with one line naming the version found and the minimum.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import OperationalError
 
+from warehouse_client.chdb_compat import adapt_chdb, chdb_version
+from warehouse_client.engine import Engine
+
 __all__ = [
+    "Engine",
+    "UnsupportedWarehouse",
     "WarehouseError",
     "WarehouseUnreachable",
     "chdb_path",
@@ -24,6 +31,7 @@ __all__ = [
     "redact",
     "redact_url",
     "url_secrets",
+    "warehouse_engine",
 ]
 
 
@@ -33,6 +41,15 @@ class WarehouseError(RuntimeError):
 
 class WarehouseUnreachable(WarehouseError):
     """A ClickHouse server that did not answer: worth a retry."""
+
+
+class UnsupportedWarehouse(WarehouseError):
+    """A ClickHouse older than the project supports."""
+
+
+# The engine of each warehouse URL this process opened, read from its first client:
+# clickhouse-connect reads `version()` when it connects (`Client.server_version`).
+_engines: dict[str, Engine] = {}
 
 
 def _split_userinfo(url: str) -> tuple[str, str | None, str | None, str]:
@@ -110,10 +127,37 @@ def _locked_by_another_process(path: str) -> bool:
 
 
 def open_client(url: str, settings: dict[str, object] | None = None) -> Client:
-    """A clickhouse-connect client for a `chdb:` or `http(s)://` warehouse URL."""
+    """A clickhouse-connect client for a `chdb:` or `http(s)://` warehouse URL, on an engine
+    the project supports (else UnsupportedWarehouse)."""
+    client = _connect(url, settings)
+    reason = _engine_of(url, client).unsupported_reason()
+    if reason is not None:
+        client.close()
+        raise UnsupportedWarehouse(reason)
+    return client
+
+
+def warehouse_engine(url: str) -> Engine:
+    """The engine behind `url`: read once per process, checked like every client."""
+    if url not in _engines:
+        open_client(url).close()
+    return _engines[url]
+
+
+def _engine_of(url: str, client: Client) -> Engine:
+    if url not in _engines:
+        embedded = chdb_path(url) is not None
+        _engines[url] = Engine(
+            version=str(client.server_version), chdb=chdb_version() if embedded else None
+        )
+    return _engines[url]
+
+
+def _connect(url: str, settings: dict[str, object] | None) -> Client:
     path = chdb_path(url)
     if path is not None:
         Path(path).mkdir(parents=True, exist_ok=True)
+        adapt_chdb()
         try:
             return clickhouse_connect.get_client(interface="chdb", path=path, settings=settings)
         except Exception:  # chDB raises plain RuntimeErrors that do not say why

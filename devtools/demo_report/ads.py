@@ -20,7 +20,7 @@ SELECT
        toFloat64(sum(attributed_revenue_rub) - sum(spend_rub)) / toFloat64(sum(spend_rub))) AS romi,
     toString(last_day) AS last
 FROM marts.mart_romi_city_daily
-WHERE date > last_day - {days:UInt32} AND date <= last_day
+WHERE date > last_day - %(days)s AND date <= last_day
 GROUP BY city
 HAVING spend > 0 OR attributed > 0
 ORDER BY spend DESC, city

@@ -21,14 +21,14 @@ _WEEK_ROWS = """
 SELECT period_start, dimension, dimension_value, orders, buyers, revenue
 FROM marts.mart_dimension_metrics
 WHERE period_grain = 'week'
-  AND period_start IN ({week:Date}, {week:Date} - 7)
-  AND dimension IN {dimensions:Array(String)}
+  AND period_start IN (toDate(%(week)s), toDate(%(week)s) - 7)
+  AND dimension IN %(dimensions)s
 """
 
 _TOP_PRODUCTS = """
 SELECT rank, product_id, product_name, revenue, units, orders
 FROM marts.mart_dimension_top_products
-WHERE period_grain = 'week' AND period_start = {week:Date} AND dimension = 'all'
+WHERE period_grain = 'week' AND period_start = toDate(%(week)s) AND dimension = 'all'
 ORDER BY rank
 """
 
@@ -153,7 +153,7 @@ def summary_lines(client: Client) -> list[str]:
     newest_date: dt.date = newest[0][0]
     week = last_full_week(newest_date)
     week_rows = client.query(
-        _WEEK_ROWS, parameters={"week": week, "dimensions": list(SUMMARY_DIMENSIONS)}
+        _WEEK_ROWS, parameters={"week": week, "dimensions": SUMMARY_DIMENSIONS}
     ).result_rows
     top = client.query(_TOP_PRODUCTS, parameters={"week": week}).result_rows
     sunday = week + dt.timedelta(days=6)

@@ -86,6 +86,10 @@ class MariaDBServer:
     def start(self) -> MariaDBServer:
         self.base_dir = Path(tempfile.mkdtemp(prefix="mariadb-test-"))
         datadir, log = self.base_dir / "data", self.base_dir / "error.log"
+        # temporary tables in a directory of this server's own: /tmp is shared with servers in
+        # other PID namespaces, whose same-numbered temp files collide ("#sql-temptable-<pid>")
+        tmpdir = self.base_dir / "tmp"
+        tmpdir.mkdir()
         # mariadbd refuses to run as root unless told to; as any other user it runs as itself.
         user = ["--user=root"] if os.geteuid() == 0 else []
         try:
@@ -93,6 +97,7 @@ class MariaDBServer:
                 _binary("mariadb-install-db"),
                 "--no-defaults",
                 f"--datadir={datadir}",
+                f"--tmpdir={tmpdir}",
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
                 "--skip-name-resolve",
@@ -103,6 +108,7 @@ class MariaDBServer:
                 _binary("mariadbd"),
                 "--no-defaults",
                 f"--datadir={datadir}",
+                f"--tmpdir={tmpdir}",
                 f"--socket={self.socket_path}",
                 f"--port={self.port}",
                 "--bind-address=127.0.0.1",

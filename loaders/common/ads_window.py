@@ -45,8 +45,9 @@ class Window:
         return out
 
     def scope(self, column: str = "date") -> str:
-        """dlt's destination scope: the destination rows this load replaces."""
-        return f"{{table}}.{column} BETWEEN '{self.date_from}' AND '{self.date_to}'"
+        """dlt's destination scope: the destination rows this load replaces. The column is not
+        qualified by its table: ClickHouse 24.8's DELETE cannot resolve `raw.<table>.<column>`."""
+        return f"{column} BETWEEN '{self.date_from}' AND '{self.date_to}'"
 
 
 @dataclass(frozen=True)

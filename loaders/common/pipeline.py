@@ -13,6 +13,7 @@ from dlt.common.runtime.collector import NULL_COLLECTOR
 
 from loaders.common.settings import RunSettings
 from loaders.common.warehouse_destination import warehouse
+from warehouse_client import Engine
 
 log = logging.getLogger("loaders")
 
@@ -22,11 +23,13 @@ RUN_DIR_MARK = ".run-"
 # from the working directory: run the loaders from the repo root (make load does).
 
 
-def tune_dlt(run: RunSettings) -> None:
-    """The one dlt setting that depends on the warehouse, unless the environment sets it."""
+def tune_dlt(run: RunSettings, engine: Engine) -> None:
+    """The dlt settings that depend on the warehouse and its engine."""
     if run.warehouse_url.startswith("chdb:"):
         # the embedded warehouse reads the files from local disk: compressing costs only CPU
         os.environ.setdefault("DATA_WRITER__COMPRESSION", "none")
+    if not engine.parallel_load_jobs:
+        os.environ["LOAD__WORKERS"] = "1"  # more would deadlock in the engine
 
 
 def _alive(pid: int) -> bool:

@@ -32,14 +32,14 @@
 {#
     Pre-hook of an incremental mart: delete the rows of every changed key first. The
     delete_insert strategy deletes only keys that come back in the new rows, and a changed key
-    may come back with none (an order refunded, a period left without orders).
+    may come back with none (an order refunded, a period left without orders). Every DELETE of
+    a dbt session writes patch parts where the engine has them (ClickHouse 25.7+; the session
+    setting comes from warehouse_client/engine.py), else it is an ordinary lightweight delete.
 #}
 {% macro delete_changed_rows(key, changes_model, changes_key=none) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
         where ({{ key }}) in (select {{ changes_key or key }} from {{ ref(changes_model) }})
-        settings lightweight_delete_mode = 'lightweight_update'
-
     {%- else -%}
         select 1
     {%- endif -%}
@@ -60,8 +60,6 @@
                 on built.user_id = rebuilt.user_id
             where built.created_at >= rebuilt.rebuilt_from
         )
-        settings lightweight_delete_mode = 'lightweight_update'
-
     {%- else -%}
         select 1
     {%- endif -%}
@@ -150,7 +148,7 @@
     tonight's orders (int_rebuilt_order_ids, int_rebuilt_line_ids). ClickHouse does not push a
     filter on a view below its dedup (LIMIT 1 BY id) or window (user_order_seq), so a WHERE on
     the fact alone still deduplicates and numbers every order of the history; this filter is
-    applied where raw is read (PREWHERE on the primary key). No filter ({}) on a full build.
+    applied where raw is read (id_in_model below). No filter ({}) on a full build.
     The id models are ref()'d on every build, so that they are the model's parents in the DAG.
 #}
 {% macro read_rebuilt_orders_only() -%}
@@ -158,11 +156,27 @@
     {%- set line_ids = ref('int_rebuilt_line_ids') -%}
     {%- if is_incremental() -%}
         {{ additional_table_filters([
-            (source('mysql', 'zakazy'), 'id in (select id from ' ~ order_ids ~ ')'),
-            (source('mysql', 'zakazy_tovary'), 'id in (select id from ' ~ line_ids ~ ')'),
+            (source('mysql', 'zakazy'), id_in_model('int_rebuilt_order_ids')),
+            (source('mysql', 'zakazy_tovary'), id_in_model('int_rebuilt_line_ids')),
         ]) }}
     {%- else -%}
         {{ additional_table_filters([]) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    A table filter's condition: the row's `id` is one of the ids of `model`. `IN (subquery)`
+    (PREWHERE on the primary key) where the engine takes it in additional_table_filters
+    (ClickHouse 25.8+); older engines fail it ("Not-ready Set") and get the ids as one bitmap,
+    built once (a scalar subquery) and looked up per row.
+#}
+{% macro id_in_model(model) -%}
+    {%- if engine_has('in_subquery_table_filters') -%}
+        {{ return('id in (select id from ' ~ ref(model) ~ ')') }}
+    {%- else -%}
+        {{ return('bitmapContains((select groupBitmapState(toUInt64(id)) from ' ~ ref(model)
+            ~ '), toUInt64(id))') }}
     {%- endif -%}
 {%- endmacro %}
 

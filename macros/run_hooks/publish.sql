@@ -40,15 +40,15 @@
     from scratch from the published state: incremental marts always (not on --full-refresh),
     and marts that are not selected (so a partial run reads the published marts, not a
     previous unpublished build).
-    CLONE AS hard-links the parts: no data is copied.
 #}
 {% macro prepare_marts_build() -%}
     {% if not execute %}{{ return('') }}{% endif %}
     {% set build = marts_build_database() %}
     {% set published = published_marts_database() %}
-    {% do run_query('create database if not exists ' ~ build) %}
-    {#- the incremental marts' deletes leave patch parts (lightweight updates), and CLONE AS
-        refuses a partition with unapplied ones: apply them first (rewrites only those parts) #}
+    {% do run_query('create database if not exists ' ~ build ~ on_cluster_ddl()) %}
+    {#- the incremental marts' deletes leave patch parts (lightweight updates, ClickHouse 25.7+),
+        and ATTACH PARTITION refuses a partition with unapplied ones (26.x) or leaves the deleted
+        rows out of the copy (25.8: they come back): apply them first (rewrites only those parts) #}
     {% set patched = [] %}
     {% for row in run_query("select distinct table from system.parts where active"
         ~ " and database = '" ~ published ~ "' and startsWith(name, 'patch-')").rows %}
@@ -64,20 +64,42 @@
                 database=node.database, schema=build, identifier=node.alias, type='table') %}
             {% if source is not none %}
                 {% if node.alias in patched %}
-                    {% do run_query('alter table ' ~ published ~ '.`' ~ node.alias ~ '` apply patches'
+                    {% do run_query('alter table ' ~ published ~ '.`' ~ node.alias ~ '`' ~ on_cluster_ddl() ~ ' apply patches'
                         ~ ' settings mutations_sync = 2') %}
                 {% endif %}
-                {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
-                {% do run_query('create table ' ~ build ~ '.`' ~ node.alias ~ '` clone as '
-                    ~ published ~ '.`' ~ node.alias ~ '`') %}
+                {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`' ~ on_cluster_ddl()) %}
+                {% do clone_table(published, build, node.alias) %}
                 {% do adapter.cache_added(relation) %}
             {% elif node.config.materialized == 'incremental' %}
                 {# never published: never continue from an unpublished build #}
-                {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`') %}
+                {% do run_query('drop table if exists ' ~ build ~ '.`' ~ node.alias ~ '`' ~ on_cluster_ddl()) %}
                 {% do adapter.cache_dropped(relation) %}
             {% endif %}
         {% endif %}
     {% endfor %}
+{%- endmacro %}
+
+{#
+    `to_database`.`name`: a copy of `from_database`.`name` that shares its parts (hard links, no
+    data copied): the table's structure, engine, settings and comments, then every partition
+    of it attached, in one ALTER. This is what `CREATE TABLE ... CLONE AS` runs inside
+    ClickHouse, written out because every supported version has these two statements, while
+    CLONE AS does not exist on 24.8 and looks the source up in the session's database on 25.x
+    (and `ATTACH PARTITION ALL` does not exist on 24.8). On a cluster both run ON CLUSTER: the
+    table on every replica, the attach once per shard (a replicated ALTER).
+#}
+{% macro clone_table(from_database, to_database, name) -%}
+    {% set source = from_database ~ '.`' ~ name ~ '`' %}
+    {% set target = to_database ~ '.`' ~ name ~ '`' %}
+    {% do run_query('create table ' ~ target ~ on_cluster_ddl() ~ ' as ' ~ source) %}
+    {% set attaches = [] %}
+    {% for row in run_query("select distinct partition_id from system.parts where active"
+        ~ " and database = '" ~ from_database ~ "' and table = '" ~ name ~ "' order by partition_id").rows %}
+        {% do attaches.append("attach partition id '" ~ row[0] ~ "' from " ~ source) %}
+    {% endfor %}
+    {% if attaches %}
+        {% do run_query('alter table ' ~ target ~ on_cluster_ddl() ~ ' ' ~ attaches | join(', ')) %}
+    {% endif %}
 {%- endmacro %}
 
 {# The results that block publishing: errored nodes and failed error-severity tests. #}

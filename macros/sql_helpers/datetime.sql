@@ -2,10 +2,16 @@
     dlt lands MySQL DATETIME (Moscow wall-clock time, stored without a zone) as
     DateTime64(6, 'UTC') holding that wall-clock value as if it were UTC. Re-read the same
     wall-clock value in Europe/Moscow: the result is the real instant, typed
-    DateTime('Europe/Moscow') (second precision, as in MySQL). NULL stays NULL.
+    DateTime('Europe/Moscow') (second precision, as in MySQL). NULL stays NULL. Built from the
+    value's parts, never through text (ClickHouse before 26.x cannot parse DateTime64 text, its
+    fraction, as a DateTime). The freshness of source mysql spells the same expression out
+    (models/staging/mysql/_mysql__sources.yml: YAML cannot call a macro).
 #}
 {% macro msk_datetime(column) -%}
-    toDateTime(toString({{ column }}), 'Europe/Moscow')
+    makeDateTime(
+        toYear({{ column }}), toMonth({{ column }}), toDayOfMonth({{ column }}),
+        toHour({{ column }}), toMinute({{ column }}), toSecond({{ column }}), 'Europe/Moscow'
+    )
 {%- endmacro %}
 
 

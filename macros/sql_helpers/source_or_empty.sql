@@ -3,8 +3,10 @@
     raw tables a loader creates only once it has data (VK without a token, an ad platform
     without credentials), so that a warehouse without them still builds. `empty` is either a
     query with the table's columns and no rows, or a mapping column -> ClickHouse type (each
-    column then Nullable of that type). source() is always called, so lineage and freshness
-    stay declared.
+    column then Nullable of that type, a column rather than a NULL constant: a model casting it
+    to a non-Nullable type would fail on ClickHouse 24.8 and 25.8, which cast constants while
+    analysing the query, even one that reads no rows). source() is always called, so lineage
+    and freshness stay declared.
 #}
 {% macro source_or_empty(source_name, table_name, empty) -%}
     {%- set relation = source(source_name, table_name) -%}
@@ -15,7 +17,7 @@
         (
             select
                 {%- for name, type in empty.items() %}
-                cast(null, 'Nullable({{ type }})') as {{ name }}{{ "," if not loop.last }}
+                materialize(cast(null, 'Nullable({{ type }})')) as {{ name }}{{ "," if not loop.last }}
                 {%- endfor %}
             from system.one
             where 0

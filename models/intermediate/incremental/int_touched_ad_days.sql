@@ -42,7 +42,7 @@ day_digests as (
         platform,
         date,
         count() as row_count,  -- noqa: RF04
-        sum(cityHash64(tuple(*))) as row_hash
+        sum(cityHash64(toString(tuple(*)))) as row_hash
     from {{ side }}
     group by platform, date
     {%- if not loop.last %}
