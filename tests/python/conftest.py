@@ -43,6 +43,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.sort(key=_dealing_rank)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: object, ids: list[str]) -> None:
+    """Stop at once when pytest-xdist did not tag the grouped tests with their group: each
+    module would be split between the workers, each building its warehouse states again."""
+    config = getattr(node, "config", None)
+    if config is None or config.getoption("dist", None) != "loadgroup":
+        return
+    root = Path(str(getattr(config, "rootpath", ".")))
+    files = {nodeid.split("::")[0] for nodeid in ids if "@" not in nodeid}
+    # a module marked independent is never grouped (the mark is its `pytestmark` line)
+    if any("pytest.mark.independent" not in (root / name).read_text() for name in files):
+        raise pytest.UsageError(
+            "pytest-xdist did not group the tests by module: this pytest and pytest-xdist do "
+            "not work together (pin pytest as pyproject.toml says)"
+        )
+
+
 def _grouped(item: pytest.Item) -> bool:
     return item.get_closest_marker("independent") is None
 
