@@ -121,11 +121,7 @@ joined as (
 romi_computed as (
     select
         *,
-        if(
-            spend_rub = 0,
-            null,
-            toFloat64(attributed_revenue_rub - spend_rub) / toFloat64(spend_rub)
-        ) as romi
+        {{ ratio('attributed_revenue_rub - spend_rub', 'spend_rub') }} as romi
     from joined
 ),
 

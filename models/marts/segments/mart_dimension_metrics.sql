@@ -142,10 +142,8 @@ final as (
         cast(prev_buyers as UInt64) as prev_buyers,
         cast(prev_revenue as Decimal(18, 2)) as prev_revenue,
         cast(revenue - prev_revenue as Decimal(18, 2)) as revenue_delta,
-        cast(
-            if(prev_revenue = 0, null, toFloat64(revenue - prev_revenue) / toFloat64(prev_revenue))
-            as Nullable(Float64)
-        ) as revenue_delta_pct
+        cast({{ ratio('revenue - prev_revenue', 'prev_revenue') }} as Nullable(Float64))
+            as revenue_delta_pct
     from compared
     {%- if is_incremental() %}
     where {{ segment_key_in('touched') }}
