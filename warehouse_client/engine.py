@@ -13,8 +13,11 @@ import re
 from dataclasses import dataclass
 
 MINIMUM_SERVER = (24, 8)
-# `lightweight_delete_mode = 'lightweight_update'`: DELETE as patch parts (unknown before 25.7)
-PATCH_PART_DELETES_SINCE = (25, 7)
+# `lightweight_delete_mode = 'lightweight_update'`: DELETE as patch parts. The setting exists from
+# 25.7, but on 25.8 (make test-compat) a night's deleted mart rows came back in the published
+# marts: patch parts are used only from the release the matrix proves, older ones get an
+# ordinary lightweight DELETE
+PATCH_PART_DELETES_SINCE = (26, 9)
 # `IN (subquery)` inside the setting additional_table_filters: "Not-ready Set" (a LOGICAL_ERROR)
 # before ClickHouse's fix in 25.8 (some 25.3-25.7 patch releases got it too; not counted on)
 IN_SUBQUERY_TABLE_FILTERS_SINCE = (25, 8)

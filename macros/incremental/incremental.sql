@@ -33,7 +33,7 @@
     Pre-hook of an incremental mart: delete the rows of every changed key first. The
     delete_insert strategy deletes only keys that come back in the new rows, and a changed key
     may come back with none (an order refunded, a period left without orders). Every DELETE of
-    a dbt session writes patch parts where the engine has them (ClickHouse 25.7+; the session
+    a dbt session writes patch parts where the engine has them (ClickHouse 26.9+; the session
     setting comes from warehouse_client/engine.py), else it is an ordinary lightweight delete.
 #}
 {% macro delete_changed_rows(key, changes_model, changes_key=none) -%}

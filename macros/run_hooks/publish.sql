@@ -46,7 +46,7 @@
     {% set build = marts_build_database() %}
     {% set published = published_marts_database() %}
     {% do run_query('create database if not exists ' ~ build ~ on_cluster_ddl()) %}
-    {#- the incremental marts' deletes leave patch parts (lightweight updates, ClickHouse 25.7+),
+    {#- the incremental marts' deletes leave patch parts (lightweight updates, ClickHouse 26.9+),
         and ATTACH PARTITION refuses a partition with unapplied ones (26.x) or leaves the deleted
         rows out of the copy (25.8: they come back): apply them first (rewrites only those parts) #}
     {% set patched = [] %}

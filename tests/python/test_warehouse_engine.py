@@ -97,11 +97,11 @@ def test_patch_part_deletes_are_used_exactly_where_the_engine_has_them(
     if probe["patch_part_deletes"]:
         assert probe["patch_delete"] is None
         assert probe["patch_parts"] > 0
-    else:
-        assert "lightweight_delete_mode" in probe["patch_delete"]  # unknown setting
+    elif probe["patch_delete"] is not None:  # before 25.7 the setting is unknown
+        assert "lightweight_delete_mode" in probe["patch_delete"]
     # the fallback every supported engine has: an ordinary lightweight DELETE
     assert probe["plain_delete"] is None
-    assert probe["rows"] == (6 if probe["patch_part_deletes"] else 9)
+    assert probe["rows"] == (6 if probe["patch_delete"] is None else 9)
 
 
 def test_server_side_parameters_are_refused_in_one_line_only_where_chdb_lacks_them(
@@ -139,10 +139,10 @@ def test_servers_from_24_8_on_are_supported(version: str, supported: bool) -> No
 
 @pytest.mark.parametrize(
     ("version", "patch_parts"),
-    [("24.8.4.1", False), ("25.3.6.56", False), ("25.6.9.98", False), ("25.7.1.3997", True),
-     ("25.8.2.1", True), ("26.9.2.1", True), ("25.10.1.1-stable", True)],
+    [("24.8.4.1", False), ("25.3.6.56", False), ("25.7.1.3997", False), ("25.8.2.1", False),
+     ("26.3.1.1", False), ("26.9.2.1", True), ("26.10.1.1-stable", True), ("27.1.1.1", True)],
 )  # fmt: skip
-def test_patch_part_deletes_from_25_7(version: str, patch_parts: bool) -> None:
+def test_patch_part_deletes_from_26_9(version: str, patch_parts: bool) -> None:
     engine = Engine(version)
     assert engine.patch_part_deletes == patch_parts
     expected = {"lightweight_delete_mode": "lightweight_update"} if patch_parts else {}
