@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +52,8 @@ class OpsSettings:
     smtp: SmtpSettings | None
     webhook_url: str | None
     webhook_fields: dict[str, object] = field(default_factory=dict)
+    # why each source of the run that will not load is skipped (no credentials)
+    skipped_sources: dict[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # the webhook URL carries a bot token
         return f"OpsSettings(state_dir={self.state_dir}, channels={self.channels})"
@@ -107,8 +109,13 @@ def settings_or_exit(sources: Sequence[str] = ()) -> OpsSettings:
     setting: a nightly run checks everything before its first step."""
     try:
         settings = OpsSettings.from_env()
-        read_settings(RunSettings.from_env(), sources)
-        return settings
+        sources_settings = read_settings(RunSettings.from_env(), sources)
     except ConfigError as error:
         print(f"configuration error: {one_line(error)}", file=sys.stderr)
         raise SystemExit(2) from None
+    skipped = {
+        name: reason
+        for name, source in sources_settings.items()
+        if (reason := source.skip_reason) is not None
+    }
+    return replace(settings, skipped_sources=skipped)

@@ -42,16 +42,15 @@
     previous unpublished build).
 #}
 {% macro prepare_marts_build() -%}
-    {% if not execute %}{{ return('') }}{% endif %}
+    {#- `dbt source freshness` reads sources only: no mart to start from #}
+    {% if not execute or flags.WHICH == 'freshness' %}{{ return('') }}{% endif %}
     {% set build = marts_build_database() %}
     {% set published = published_marts_database() %}
     {% do run_query('create database if not exists ' ~ build ~ on_cluster_ddl()) %}
     {#- the incremental marts' deletes leave patch parts (lightweight updates, ClickHouse 26.9+),
-        and ATTACH PARTITION refuses a partition with unapplied ones (26.x) or leaves the deleted
-        rows out of the copy (25.8: they come back): apply them first (rewrites only those parts) #}
+        and ATTACH PARTITION refuses a partition with unapplied ones: apply them first #}
     {% set patched = [] %}
-    {% for row in run_query("select distinct table from system.parts where active"
-        ~ " and database = '" ~ published ~ "' and startsWith(name, 'patch-')").rows %}
+    {% for row in run_query(_unapplied_patches_sql(published)).rows %}
         {% do patched.append(row[0]) %}
     {% endfor %}
     {% for node in _mart_models() %}
@@ -77,6 +76,35 @@
             {% endif %}
         {% endif %}
     {% endfor %}
+{%- endmacro %}
+
+{#
+    The tables of `database` with a patch part not yet applied to every part of its partition.
+    A patch part stays active after APPLY PATCHES; it is pending for the data parts whose
+    data_version (the block number of their last mutation or insert) is below its own: newer
+    parts were written after it, applied parts were rewritten after it. APPLY PATCHES rewrites
+    every part of a table (a mutation: ~0.1 s per part on chDB), so a table whose patches are
+    all applied is left alone; a miss would not go unseen: ATTACH PARTITION refuses it.
+#}
+{% macro _unapplied_patches_sql(database) -%}
+    select distinct patches.table
+    from (
+        select
+            table,
+            replaceRegexpOne(partition_id, '^patch-[^-]+-', '') as data_partition_id,
+            max(data_version) as patch_version
+        from system.parts
+        where active and database = '{{ database }}' and startsWith(name, 'patch-')
+        group by table, data_partition_id
+    ) as patches
+    inner join (
+        select table, partition_id, min(data_version) as oldest_version
+        from system.parts
+        where active and database = '{{ database }}' and not startsWith(name, 'patch-')
+        group by table, partition_id
+    ) as data_parts
+        on patches.table = data_parts.table and patches.data_partition_id = data_parts.partition_id
+    where data_parts.oldest_version < patches.patch_version
 {%- endmacro %}
 
 {#
