@@ -4,19 +4,13 @@
 -- periods (day, ISO week, month) and to its segments, then grouped once. The previous period
 -- comes from a window whose frame is the row of the same grain/segment with period number
 -- n - 1 (RANGE 1 PRECEDING), so a period without orders in between gives 0, not the row before.
--- Incremental by (period_grain, period_start, dimension): a night recomputes the rows its
+-- Incremental by (period_grain, period_start, dimension), config shared with the other segment
+-- mart (dbt_project.yml, `segments:`): a night recomputes the rows its
 -- changes touch (int_touched_segment_periods), days to months apart and often in one dimension
 -- only, so delete_insert by key: insert_overwrite would redo whole years. The pre-hook deletes
 -- the touched rows first (a period can be left without orders). They are recomputed from the
 -- orders of the months they and their previous periods cover.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete_insert',
-    unique_key='period_grain, period_start, dimension',
-    pre_hook="{{ delete_changed_rows('period_grain, period_start, dimension', 'int_touched_segment_periods') }}",
-    order_by=['period_grain', 'dimension', 'period_start', 'dimension_value'],
-    partition_by='toYear(period_start)'
-) }}
+{{ config(order_by=['period_grain', 'dimension', 'period_start', 'dimension_value']) }}
 {#- read by the incremental build; ref()'d here so that dbt always builds it first #}
 {%- set int_touched_segment_periods = ref('int_touched_segment_periods') %}
 

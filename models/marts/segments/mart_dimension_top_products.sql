@@ -7,19 +7,13 @@
 -- tests on this mart would catch a collision); each line is summed per day and segment first,
 -- and weeks and months are rolled up from those daily sums (a line has one day, so revenue,
 -- units and order counts add up).
--- Incremental by (period_grain, period_start, dimension): a night recomputes the rows its
+-- Incremental by (period_grain, period_start, dimension), config shared with the other segment
+-- mart (dbt_project.yml, `segments:`): a night recomputes the rows its
 -- changes touch (int_touched_segment_periods), days to months apart and often in one dimension
 -- only, so delete_insert by key: insert_overwrite would redo whole years. The pre-hook deletes
 -- the touched rows first (a period can be left without orders). They are recomputed from the
 -- orders of the months they cover.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete_insert',
-    unique_key='period_grain, period_start, dimension',
-    pre_hook="{{ delete_changed_rows('period_grain, period_start, dimension', 'int_touched_segment_periods') }}",
-    order_by=['period_grain', 'dimension', 'period_start', 'dimension_value', 'rank'],
-    partition_by='toYear(period_start)'
-) }}
+{{ config(order_by=['period_grain', 'dimension', 'period_start', 'dimension_value', 'rank']) }}
 {#- read by the incremental build; ref()'d here so that dbt always builds it first #}
 {%- set int_touched_segment_periods = ref('int_touched_segment_periods') %}
 
