@@ -18,7 +18,7 @@ from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import OperationalError
 
 from warehouse_client.chdb_compat import adapt_chdb, chdb_version
-from warehouse_client.engine import Engine
+from warehouse_client.engine import Engine, chdb_server_options
 
 __all__ = [
     "Engine",
@@ -153,21 +153,15 @@ def _engine_of(url: str, client: Client) -> Engine:
     return _engines[url]
 
 
-# The embedded engine's server settings, given when it starts. chDB starts with 2 background
-# threads (a server with 16), so a mutation that rewrites a mart's parts (APPLY PATCHES before
-# the marts are cloned) ran 4 parts at a time with a pause of up to a second between batches:
-# seconds per mart, tens of seconds per night; with a server's 16, milliseconds.
-CHDB_SERVER_OPTIONS = {"background_pool_size": 16}
-
-
 def _connect(url: str, settings: dict[str, object] | None) -> Client:
     path = chdb_path(url)
     if path is not None:
         Path(path).mkdir(parents=True, exist_ok=True)
         adapt_chdb()
         try:
+            options = chdb_server_options(chdb_version())
             return clickhouse_connect.get_client(
-                interface="chdb", path=path, settings=settings, chdb_options=CHDB_SERVER_OPTIONS
+                interface="chdb", path=path, settings=settings, chdb_options=options
             )
         except Exception:  # chDB raises plain RuntimeErrors that do not say why
             if _locked_by_another_process(path):

@@ -60,7 +60,11 @@ bitmap_filter = filtered(
 rows = int(client.command("select count() from a.t"))
 # last: chDB 3.x answers the query after a LOGICAL_ERROR with garbage
 in_filter = filtered("id in (select id from a.ids)")
+server_settings = dict(client.query(
+    "select name, value from system.server_settings where name in"
+    " ('background_pool_size', 'database_atomic_delay_before_drop_table_sec')").result_rows)
 json.dump({
+    "server_settings": server_settings,
     "version": engine.version, "chdb": engine.chdb, "patch_part_deletes": engine.patch_part_deletes,
     "parallel_load_jobs": engine.parallel_load_jobs, "patch_delete": patch_delete,
     "patch_parts": int(patch_parts), "plain_delete": plain_delete, "server_bound": server_bound,
@@ -89,6 +93,17 @@ def test_the_engine_is_read_from_the_running_chdb(probe: dict[str, Any]) -> None
 
     assert probe["chdb"] == chdb.__version__
     assert probe["version"].split(".")[:2] == chdb.engine_version.split(".")[:2]
+
+
+def test_the_embedded_engine_starts_with_a_servers_background_threads(
+    probe: dict[str, Any],
+) -> None:
+    # chDB's own 2 ran a mutation's parts 4 at a time, pausing up to 1 s between batches
+    assert probe["server_settings"]["background_pool_size"] == "16"
+    # dropped tables go at once (chDB 4.4), not 480 s later, when no process is left to see it;
+    # chDB 3.x's clickhouse-local refuses the option and keeps ClickHouse's default
+    delay = "480" if probe["chdb"].startswith("3.") else "0"
+    assert probe["server_settings"]["database_atomic_delay_before_drop_table_sec"] == delay
 
 
 def test_patch_part_deletes_are_used_exactly_where_the_engine_has_them(
