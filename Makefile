@@ -81,7 +81,10 @@ status: setup  ## per source: last good load, rows, last error, freshness; exit 
 health: setup  ## serve /healthz, /healthz/detailed, /healthz/freshness, /metrics on HEALTH_HOST:HEALTH_PORT
 	HEALTH_HOST=$(HEALTH_HOST) HEALTH_PORT=$(HEALTH_PORT) $(BIN)/python -m ops.health
 
-test: test-packages setup test-py test-dbt lint  ## everything CI runs (installs what it needs first)
+# pytest, the dbt stage and lint side by side: pytest's two workers leave part of a core idle
+# (children starting, waits), which the other two fill
+test: test-packages setup  ## everything CI runs (installs what it needs first)
+	$(MAKE) --no-print-directory -j3 --output-sync=line test-py test-dbt lint
 
 # The Debian packages of TEST_PACKAGES (and python3-venv for the venv): installed with apt-get
 # when missing and running as root; otherwise stop with the one command to run.
