@@ -82,9 +82,9 @@ health: setup  ## serve /healthz, /healthz/detailed, /healthz/freshness, /metric
 	HEALTH_HOST=$(HEALTH_HOST) HEALTH_PORT=$(HEALTH_PORT) $(BIN)/python -m ops.health
 
 # pytest, the dbt stage and lint side by side: pytest's two workers leave part of a core idle
-# (children starting, waits), which the other two fill
+# (children starting, waits), which the other two fill; their lines interleave with pytest's dots
 test: test-packages setup  ## everything CI runs (installs what it needs first)
-	$(MAKE) --no-print-directory -j3 --output-sync=line test-py test-dbt lint
+	$(MAKE) --no-print-directory -j3 test-py test-dbt lint
 
 # The Debian packages of TEST_PACKAGES (and python3-venv for the venv): installed with apt-get
 # when missing and running as root; otherwise stop with the one command to run.
