@@ -82,9 +82,9 @@
     The tables of `database` with a patch part not yet applied to every part of its partition.
     A patch part stays active after APPLY PATCHES; it is pending for the data parts whose
     data_version (the block number of their last mutation or insert) is below its own: newer
-    parts were written after it, applied parts were rewritten after it. APPLY PATCHES rewrites
-    every part of a table (a mutation: ~0.1 s per part on chDB), so a table whose patches are
-    all applied is left alone; a miss would not go unseen: ATTACH PARTITION refuses it.
+    parts were written after it, applied parts were rewritten after it. APPLY PATCHES is a
+    mutation that rewrites every part of the table, so a table whose patches are all applied is
+    left alone; a miss would not go unseen: ATTACH PARTITION refuses it.
 #}
 {% macro _unapplied_patches_sql(database) -%}
     select distinct patches.table
