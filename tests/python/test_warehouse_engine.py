@@ -31,6 +31,9 @@ def outcome(sql, **kwargs):
         return str(error).strip().splitlines()[0]
     return None
 
+server_settings = dict(client.query(
+    "select name, value from system.server_settings where name in"
+    " ('background_pool_size', 'database_atomic_delay_before_drop_table_sec')").result_rows)
 client.command("create database if not exists a")
 client.command("create table a.t (id UInt32) engine = MergeTree order by id"
                " settings enable_block_number_column = 1, enable_block_offset_column = 1")
@@ -60,9 +63,6 @@ bitmap_filter = filtered(
 rows = int(client.command("select count() from a.t"))
 # last: chDB 3.x answers the query after a LOGICAL_ERROR with garbage
 in_filter = filtered("id in (select id from a.ids)")
-server_settings = dict(client.query(
-    "select name, value from system.server_settings where name in"
-    " ('background_pool_size', 'database_atomic_delay_before_drop_table_sec')").result_rows)
 json.dump({
     "server_settings": server_settings,
     "version": engine.version, "chdb": engine.chdb, "patch_part_deletes": engine.patch_part_deletes,
