@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -37,6 +38,14 @@ def _binary(name: str) -> str:
             "mariadb-server (apt-get install mariadb-server)"
         )
     return path
+
+
+def _shop_utc_offset() -> str:
+    """The shop's UTC offset now, as MariaDB takes it: '+03:00'."""
+    from loaders.mysql.source import SHOP_TIME_ZONE  # the loader's clock (imports dlt: lazily)
+
+    offset = datetime.now(SHOP_TIME_ZONE).strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}"
 
 
 class MariaDBServer:
@@ -122,6 +131,10 @@ class MariaDBServer:
                 "--innodb-flush-log-at-trx-commit=2",  # a test DB need not survive a crash
                 "--character-set-server=utf8mb4",
                 "--collation-server=utf8mb4_unicode_ci",
+                # the shop's clock: its DATETIMEs are Moscow wall-clock values, so NOW() and
+                # ON UPDATE CURRENT_TIMESTAMP must be too, or rows written at Moscow time
+                # would be "future" rows that every night re-reads
+                f"--default-time-zone={_shop_utc_offset()}",
                 *user,
             ]
             self._process = subprocess.Popen(

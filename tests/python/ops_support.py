@@ -131,7 +131,7 @@ def shop_execute(url: str, *statements: str) -> None:
 
 
 def moscow_now() -> str:
-    """Now as the shop writes it: Moscow wall clock (MariaDB's NOW() here is UTC)."""
+    """Now as the shop writes it: Moscow wall clock, as the test MariaDB's NOW()."""
     return str(datetime.now(ZoneInfo("Europe/Moscow")).replace(tzinfo=None, microsecond=0))
 
 
