@@ -24,7 +24,7 @@ from loaders.common.pipeline import tune_dlt
 from loaders.common.run_lock import run_guard
 from loaders.common.settings import ConfigError, RunSettings, env, load_environment
 from loaders.registry import SOURCES, read_settings, source_package, unknown_sources
-from warehouse_client import WarehouseError, warehouse_engine
+from warehouse_client import WarehouseError, engine_kept_running, warehouse_engine
 
 log = logging.getLogger("loaders")
 
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {one_line(error)}", file=sys.stderr)
         return 2
     try:
-        with run_guard(run, "make load"):
+        with run_guard(run, "make load"), engine_kept_running(run.warehouse_url):
             # the warehouse's engine, once: a ClickHouse older than supported stops here
             tune_dlt(run, warehouse_engine(run.warehouse_url))
             failed = load_sources(run, settings)
