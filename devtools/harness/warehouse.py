@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from devtools.harness.children import ChildRun, run_child
 from devtools.harness.paths import DBT, REPO
+from ops.nightly import NIGHT_BUILD
 
 
 def child_env(warehouse_url: str, shop_db_url: str, pipelines_dir: Path) -> dict[str, str]:
@@ -85,6 +86,11 @@ class Warehouse:
 
     def dbt(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
         return self.run(self.dbt_command(*args), timeout=900, **extra)
+
+    def night_build(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        """`dbt build` as the nightly runs it, without the unit tests: their verdict depends
+        on the code only, so `make test` runs them once, in its dbt stage."""
+        return self.dbt(*NIGHT_BUILD, *args, **extra)
 
     def run(
         self, command: list[str], timeout: float = 600, **extra: str

@@ -60,7 +60,7 @@ def ad_nights(
     warehouse = Warehouse(root, mariadb.url("incremental_ads", readonly=True))
     env = ads_env(sandbox, root, ADS_INITIAL_DAYS="30", ADS_RELOAD_DAYS=str(RELOAD_DAYS))
     assert_ok(warehouse.load(**env))
-    assert_ok(warehouse.dbt("build"))
+    assert_ok(warehouse.night_build())
     nights = AdNights(warehouse, env)
 
     # (a) the platforms revise their last days: new spend on the last, a row gone the day before

@@ -203,7 +203,7 @@ def nights(mariadb: Any, tmp_path_factory: pytest.TempPathFactory) -> Nights:
         tmp_path_factory.mktemp("incremental"), mariadb.url("incremental", readonly=True)
     )
     assert_ok(warehouse.load())
-    assert_ok(warehouse.dbt("build", "--vars", f"{{as_of_date: '{BEFORE_BIRTHDAY}'}}"))
+    assert_ok(warehouse.night_build("--vars", f"{{as_of_date: '{BEFORE_BIRTHDAY}'}}"))
     runs = Nights(url, warehouse)
     runs.cursor_ties = {int(row[0]) for row in shop_sql(url, CURSOR_TIES)}
     runs.orders = shop_sql(url, "select count(*) from zakazy")[0][0]

@@ -57,7 +57,7 @@ def built(first_load: tuple[Warehouse, subprocess.CompletedProcess[str]]) -> War
     """That warehouse after a good first load and `dbt build`; tests only read it."""
     warehouse, load = first_load
     assert_ok(load)
-    assert_ok(warehouse.dbt("build"))
+    assert_ok(warehouse.night_build())
     return warehouse
 
 
@@ -87,7 +87,7 @@ def mysql_ids(url: str, sql: str) -> set[int]:
 
 def nightly_job(warehouse: Warehouse) -> None:
     assert_ok(warehouse.load())
-    assert_ok(warehouse.dbt("build"))
+    assert_ok(warehouse.night_build())
 
 
 def assert_marts_match_mysql(warehouse: Warehouse, url: str) -> None:

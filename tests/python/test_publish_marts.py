@@ -42,7 +42,7 @@ def fingerprints(warehouse: Warehouse) -> Fingerprints:
 def run_night(night: dict[str, Any]) -> Any:
     warehouse: Warehouse = night["warehouse"]
     assert_ok(warehouse.load(RUN_LOCK_DIR=night["locks"]))
-    return warehouse.dbt("build")
+    return warehouse.night_build()
 
 
 def a_counted_order(admin: str) -> int:

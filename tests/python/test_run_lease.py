@@ -127,7 +127,7 @@ def test_a_run_elsewhere_stops_load_and_dbt_at_once(tmp_path: Path, shop_url: st
         )
         assert refused.stderr.startswith(line), refused.stderr
         assert refused.stderr.count("\n") == 1  # one line
-        built = warehouse.dbt("build", RUN_LOCK_DIR=mine)
+        built = warehouse.night_build(RUN_LOCK_DIR=mine)
         assert built.returncode != 0
         assert f"another run is in progress ({socket.gethostname()}, pid {holder.pid}" in (
             built.stdout

@@ -40,7 +40,7 @@ def test_ads_through_the_marts(sandbox: SandboxServer, tmp_path: Path) -> None:
     env = ads_env(sandbox, tmp_path)
     first = w.load(**env)
     assert_ok(first)
-    built = w.dbt("build", *SELECT)
+    built = w.night_build(*SELECT)
     assert_ok(built)
     assert "assert_ad_daily_union_matches_platforms" in built.stdout
     assert (

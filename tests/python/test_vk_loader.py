@@ -296,7 +296,7 @@ def test_timeouts_are_retried_then_stop_in_one_line(
 
 
 def test_dim_users_takes_the_newest_usable_profile(warehouse: Warehouse, shop: Any) -> None:
-    assert_ok(warehouse.dbt("build", "-s", "+dim_users", "--exclude-resource-type", "test"))
+    assert_ok(warehouse.night_build("-s", "+dim_users", "--exclude-resource-type", "test"))
     engine = sa.create_engine(shop.admin_url)
     with engine.connect() as conn:
         users: dict[int, int | None] = {

@@ -86,7 +86,7 @@ def built(quirks: Quirks) -> Warehouse:
     """The marts built (without their tests) over the quirky profiles; tests only read them,
     or change a copy of nothing but dim_users' columns."""
     assert_ok(quirks.done)
-    assert_ok(quirks.warehouse.dbt("build", "-s", "+dim_users", "--exclude-resource-type", "test"))
+    assert_ok(quirks.warehouse.night_build("-s", "+dim_users", "--exclude-resource-type", "test"))
     return quirks.warehouse
 
 
@@ -147,7 +147,7 @@ def test_a_dim_users_built_with_identifiers_loses_them(built: Warehouse) -> None
         "ALTER TABLE marts.dim_users ADD COLUMN vk_id Nullable(UInt64),"
         " ADD COLUMN birth_date Nullable(Date32), ADD COLUMN created_at DateTime"
     )
-    assert_ok(w.dbt("build", "-s", "+dim_users", "--exclude-resource-type", "test"))
+    assert_ok(w.night_build("-s", "+dim_users", "--exclude-resource-type", "test"))
     published = w.query(
         "SELECT name FROM system.columns WHERE database = 'marts' AND table = 'dim_users'"
     )
