@@ -9,17 +9,16 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from email import message_from_bytes
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from devtools.demo_shop.dates import shop_now
 from devtools.harness.paths import REPO, free_port
 from devtools.harness.warehouse import Warehouse
 
@@ -132,7 +131,7 @@ def shop_execute(url: str, *statements: str) -> None:
 
 def moscow_now() -> str:
     """Now as the shop writes it: Moscow wall clock, as the test MariaDB's NOW()."""
-    return str(datetime.now(ZoneInfo("Europe/Moscow")).replace(tzinfo=None, microsecond=0))
+    return str(shop_now())
 
 
 def make_fresh(url: str) -> None:
