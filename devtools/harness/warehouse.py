@@ -92,6 +92,15 @@ class Warehouse:
         on the code only, so `make test` runs them once, in its dbt stage."""
         return self.dbt(*NIGHT_BUILD, *args, **extra)
 
+    def full_refresh(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        """`dbt run --full-refresh` of the incremental models and all downstream of one: what
+        the incremental tests compare a night with, on the raw data that night just ran on.
+        The models it leaves read no incremental model, and every run rebuilds them from their
+        inputs alike, but the change sets: a full refresh empties them, and an incremental
+        model reads them only when it runs incrementally."""
+        selected = ("--select", "config.materialized:incremental+")
+        return self.dbt("run", "--full-refresh", *selected, *args, **extra)
+
     def run(
         self, command: list[str], timeout: float = 600, **extra: str
     ) -> subprocess.CompletedProcess[str]:

@@ -1,7 +1,8 @@
 """The ad marts built incrementally equal a full refresh: after a night whose re-loaded ad days
 bring revised spend and a vanished row, and after a night of order changes in an attributed
 city. Both marts are compared cell for cell (row count and a hash over all columns, summed)
-between the incremental `dbt run` and a `dbt run --full-refresh` of the same raw data."""
+between the incremental `dbt run` and a `dbt run --full-refresh` of the same raw data
+(`Warehouse.full_refresh`)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ class AdNights:
         incremental = fingerprint(self.warehouse)
         rows = self.warehouse.query("select platform, date from intermediate.int_touched_ad_days")
         self.touched[name] = {(str(r[0]), date.fromisoformat(str(r[1]))) for r in rows}
-        assert_ok(self.warehouse.dbt("run", "--full-refresh"))
+        assert_ok(self.warehouse.full_refresh())
         self.results[name] = (before, incremental, fingerprint(self.warehouse))
 
 

@@ -3,7 +3,8 @@
 One tiny shop in its own MariaDB database; a module fixture runs the nights in sequence, and
 after each one compares every mart cell for cell (row count and a hash over all columns,
 summed) between the incremental `dbt run` and a `dbt run --full-refresh` of the same raw
-data. The expected marts are the full refresh's: the incremental path must reach them.
+data (`Warehouse.full_refresh`: the incremental models and all downstream of them). The
+expected marts are the full refresh's: the incremental path must reach them.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class Nights:
         changed = self.warehouse.query(
             "select distinct order_id from intermediate.int_changed_orders"
         )
-        assert_ok(self.warehouse.dbt("run", "--full-refresh", "--vars", variables))
+        assert_ok(self.warehouse.full_refresh("--vars", variables))
         self.results[name] = (incremental, fingerprint(self.warehouse), {r[0] for r in changed})
 
 
