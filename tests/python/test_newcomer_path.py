@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
+from devtools.harness.fingerprint import mart_fingerprints
 from devtools.harness.paths import REPO
 from devtools.harness.warehouse import Warehouse
 
@@ -86,18 +87,11 @@ def steps(clone: Clone) -> dict[str, Any]:
     """Each command's result in order, then the marts before and after the second night."""
     done: dict[str, Any] = {"demo": clone.make("demo", f"DEMO_SCALE={SCALE}")}
     done["status after demo"] = clone.make("status", "ARGS=--json")
-    done["marts after demo"] = fingerprints(clone.warehouse)
+    done["marts after demo"] = mart_fingerprints(clone.warehouse, MARTS)
     done["nightly"] = clone.make("nightly")
     done["status after nightly"] = clone.make("status", "ARGS=--json")
-    done["marts after nightly"] = fingerprints(clone.warehouse)
+    done["marts after nightly"] = mart_fingerprints(clone.warehouse, MARTS)
     return done
-
-
-def fingerprints(warehouse: Warehouse) -> list[list[Any]]:
-    sql = " union all ".join(
-        f"select '{m}', count(), toString(sum(cityHash64(tuple(*)))) from marts.{m}" for m in MARTS
-    )
-    return sorted(warehouse.query(sql))
 
 
 def declared_tables() -> dict[str, dict[str, str]]:
