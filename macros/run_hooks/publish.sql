@@ -38,8 +38,9 @@
 {#
     on-run-start: create the build database and start every mart this run does not rebuild
     from scratch from the published state: incremental marts always (not on --full-refresh),
-    and marts that are not selected (so a partial run reads the published marts, not a
-    previous unpublished build).
+    and marts that are not selected but that a selected node reads, directly or through other
+    models (so a partial run reads the published marts, not a previous unpublished build). A
+    mart nothing selected reads is left alone (the nightly's `-s tag:data_health` reads none).
 #}
 {% macro prepare_marts_build() -%}
     {#- `dbt source freshness` reads sources only: no mart to start from #}
@@ -53,10 +54,12 @@
     {% for row in run_query(_unapplied_patches_sql(published)).rows %}
         {% do patched.append(row[0]) %}
     {% endfor %}
+    {% set read = _read_by_selection() %}
     {% for node in _mart_models() %}
-        {% set rebuilt = node.unique_id in selected_resources
+        {% set selected = node.unique_id in selected_resources %}
+        {% set rebuilt = selected
             and (node.config.materialized != 'incremental' or flags.FULL_REFRESH) %}
-        {% if not rebuilt %}
+        {% if not rebuilt and (selected or node.unique_id in read) %}
             {% set source = adapter.get_relation(database=none, schema=published, identifier=node.alias) %}
             {# dbt cached the build database's tables before this hook: keep it in step #}
             {% set relation = api.Relation.create(
@@ -76,6 +79,22 @@
             {% endif %}
         {% endif %}
     {% endfor %}
+{%- endmacro %}
+
+{# The unique ids of every node the selected ones read, directly or through other nodes. #}
+{% macro _read_by_selection() -%}
+    {% set pending = [] %}
+    {% for unique_id in selected_resources if unique_id in graph.nodes %}
+        {% do pending.extend(graph.nodes[unique_id].depends_on.nodes) %}
+    {% endfor %}
+    {% set read = [] %}
+    {% for unique_id in pending if unique_id not in read %}
+        {% do read.append(unique_id) %}
+        {% if unique_id in graph.nodes %}
+            {% do pending.extend(graph.nodes[unique_id].depends_on.nodes) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(read) }}
 {%- endmacro %}
 
 {#
