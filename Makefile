@@ -24,6 +24,9 @@ PY_CODE := loaders ops warehouse_client dbt_adapter devtools tests/python
 # Debian packages the tests need (`make test` installs the missing ones when run as root)
 TEST_PACKAGES := mariadb-server chromium
 export DBT_PROFILES_DIR := $(CURDIR)
+# numpy (imported by chDB, dlt and dbt) starts an OpenBLAS thread per core in every process,
+# and they spin for a while; nothing here does linear algebra (about 0.08 s of CPU a process)
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: help setup demo demo-data demo-reset load build nightly status health test test-py test-dbt \
 	lint clean bench dev docs docs-site test-packages \

@@ -6,7 +6,7 @@ Drop this package once dbt-clickhouse ships its own chDB driver.
 """
 
 from dbt.adapters.base import AdapterPlugin
-from dbt.adapters.chdb import secrets
+from dbt.adapters.chdb import collector, secrets
 from dbt.adapters.chdb.connections import ChdbConnectionManager  # noqa: F401
 from dbt.adapters.chdb.credentials import ChdbCredentials
 from dbt.adapters.chdb.impl import ChdbAdapter
@@ -14,6 +14,8 @@ from dbt.include import chdb
 
 # before the first connection: every line dbt logs from here on is scrubbed
 secrets.register_environment()
+# dbt's modules are imported, its manifest not loaded yet
+collector.tune_garbage_collector()
 
 Plugin = AdapterPlugin(
     adapter=ChdbAdapter,  # type: ignore[arg-type]
